@@ -1,0 +1,45 @@
+# Kefu Desk. `make run` and `make test` are all a new machine needs.
+# DATABASE_URL: when unset, a private PostgreSQL is started under .data/
+# on its own port (cmd/devdb), never the machine's 5432.
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin/kefudesk
+ADDR  ?= 127.0.0.1:8080
+export ADDR
+
+# Resolves the database into $$url, starting the private one when needed.
+DB_URL = url="$${DATABASE_URL:-}"; if [ -z "$$url" ]; then url=$$($(GO) run ./cmd/devdb url); fi; export DATABASE_URL="$$url"
+
+.PHONY: build run test test-browser check-generated generate vet db-stop bench
+
+build:
+	$(GO) build -o $(BIN) ./cmd/kefudesk
+
+## run: migrate, load the demo shop and serve at http://$(ADDR)
+run: build
+	@set -e; $(DB_URL); ./$(BIN) migrate; ./$(BIN) demo; echo; echo "Open http://$(ADDR) and log in with one of the accounts above."; exec ./$(BIN) serve
+
+## test: the whole suite against real PostgreSQL (a fresh database per test)
+test: check-generated vet
+	@set -e; $(DB_URL); $(GO) test -race -count=1 ./...
+
+## test-browser: log in, switch language, log out in headless Chromium
+test-browser:
+	@set -e; $(DB_URL); $(GO) test -count=1 -tags browser -run Browser -v ./handlers/ 2>&1 | tail -40; exit $${PIPESTATUS[0]}
+
+generate:
+	$(GO) tool templ generate
+
+## check-generated: fails when *_templ.go files are stale
+check-generated:
+	@$(GO) tool templ generate >/dev/null 2>&1
+	@if [ -n "$$(git status --porcelain -- '*_templ.go')" ]; then \
+		echo "generated templ files are stale: run 'make generate' and commit them"; git status --porcelain -- '*_templ.go'; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v _templ.go))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+
+## db-stop: stop the private PostgreSQL (its data stays in .data/)
+db-stop:
+	$(GO) run ./cmd/devdb stop

@@ -1,0 +1,47 @@
+// Package admin serves the admin's pages: users, shop settings, audit log.
+package admin
+
+import (
+	"context"
+	"net/http"
+
+	"kefudesk/handlers/web"
+	"kefudesk/models"
+)
+
+// Store is what the admin pages need from the model layer.
+type Store interface {
+	ListUsers(ctx context.Context) ([]models.User, error)
+	UserByID(ctx context.Context, id int64) (models.User, error)
+	CreateUser(ctx context.Context, a models.Actor, f models.UserForm) (models.User, error)
+	UpdateUser(ctx context.Context, a models.Actor, f models.UserForm) (models.User, error)
+	SetPassword(ctx context.Context, a models.Actor, id int64, password string) error
+	SetDisabled(ctx context.Context, a models.Actor, id int64, version int, disabled bool) error
+	Settings(ctx context.Context) (models.Settings, error)
+	SaveSettings(ctx context.Context, a models.Actor, version int, input map[string]string) (models.Settings, error)
+	ListAudit(ctx context.Context, f models.AuditFilter) (models.AuditPage, error)
+	AuditEntities(ctx context.Context) ([]string, error)
+}
+
+// Handler serves /admin.
+type Handler struct {
+	store Store
+}
+
+// New builds the handler.
+func New(store Store) *Handler { return &Handler{store: store} }
+
+// Register adds the routes; all of them are the admin's alone.
+func (h *Handler) Register(r *web.Router) {
+	admin := models.RoleAdmin
+	r.Handle(http.MethodGet, "/admin/users", h.Users, admin)
+	r.Handle(http.MethodGet, "/admin/users/new", h.NewUser, admin)
+	r.Handle(http.MethodPost, "/admin/users", h.CreateUser, admin)
+	r.Handle(http.MethodGet, "/admin/users/:id", h.EditUser, admin)
+	r.Handle(http.MethodPost, "/admin/users/:id", h.UpdateUser, admin)
+	r.Handle(http.MethodPost, "/admin/users/:id/password", h.ResetPassword, admin)
+	r.Handle(http.MethodPost, "/admin/users/:id/disabled", h.SetDisabled, admin)
+	r.Handle(http.MethodGet, "/admin/settings", h.Settings, admin)
+	r.Handle(http.MethodPost, "/admin/settings", h.SaveSettings, admin)
+	r.Handle(http.MethodGet, "/admin/audit", h.Audit, admin)
+}

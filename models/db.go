@@ -1,0 +1,100 @@
+// Package models holds Kefu Desk's data: the gorm structs, the rules that
+// guard them and the queries that read them. Handlers never write SQL.
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Store is the one entry point to the database. Its methods take a context
+// and run on the transaction the context carries, if any.
+type Store struct {
+	db *gorm.DB
+}
+
+// NewStore wraps an open gorm connection.
+func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
+
+// DB exposes the connection to packages that need raw access (live updates, tests).
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// Open connects to PostgreSQL. TranslateError makes unique and foreign key
+// violations come back as gorm.ErrDuplicatedKey / ErrForeignKeyViolated.
+func Open(dsn string) (*gorm.DB, error) {
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
+		TranslateError: true,
+		Logger:         logger.Discard,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("models: unable to open database: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("models: unable to reach connection pool: %w", err)
+	}
+	// Two cores serve the whole shop: a small pool keeps PostgreSQL from
+	// thrashing under a burst and makes waiting visible as latency, not errors.
+	sqlDB.SetMaxOpenConns(20)
+	sqlDB.SetMaxIdleConns(10)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
+}
+
+// SQLDB returns the database/sql handle underneath gorm.
+func SQLDB(db *gorm.DB) *sql.DB {
+	sqlDB, err := db.DB()
+	if err != nil {
+		// gorm only fails here when the dialector has no *sql.DB, which
+		// cannot happen with the postgres driver.
+		panic(fmt.Sprintf("models: gorm without sql.DB: %v", err))
+	}
+	return sqlDB
+}
+
+type txKey struct{}
+
+// conn returns the transaction carried by ctx, or the pool.
+func (s *Store) conn(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx.WithContext(ctx)
+	}
+	return s.db.WithContext(ctx)
+}
+
+// WithTx runs fn in one transaction. A transaction already in ctx is reused,
+// so a model method can call another and both commit or roll back together.
+func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context, tx *gorm.DB) error) error {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return fn(ctx, tx.WithContext(ctx))
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{}, tx), tx)
+	})
+}
+
+// Ping checks that the database answers, for /readyz.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := SQLDB(s.db).PingContext(ctx); err != nil {
+		return fmt.Errorf("models: database unreachable: %w", err)
+	}
+	return nil
+}
+
+// notFound maps gorm's not-found to ours, leaving other errors wrapped.
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("models: %s: %w", what, ErrNotFound)
+	}
+	return fmt.Errorf("models: unable to fetch %s: %w", what, err)
+}

@@ -1,0 +1,149 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
+	"gorm.io/gorm"
+)
+
+// SessionUserKey is the session value holding the logged-in user's id. The
+// store copies it to a column so a user's sessions can be ended together.
+const SessionUserKey = "user_id"
+
+// SessionStore is a gorilla/sessions store that keeps session data in
+// PostgreSQL and only a signed session id in the cookie.
+type SessionStore struct {
+	db      *gorm.DB
+	codecs  []securecookie.Codec
+	Options *sessions.Options
+}
+
+// NewSessionStore signs cookies with secret (at least 32 bytes).
+func NewSessionStore(db *gorm.DB, secret []byte, secure bool) *SessionStore {
+	return &SessionStore{
+		db:     db,
+		codecs: securecookie.CodecsFromPairs(secret),
+		Options: &sessions.Options{
+			Path:     "/",
+			MaxAge:   int((14 * 24 * time.Hour).Seconds()),
+			HttpOnly: true,
+			Secure:   secure,
+			SameSite: http.SameSiteLaxMode,
+		},
+	}
+}
+
+// Get returns the session of this request, cached for the request.
+func (s *SessionStore) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(s, name)
+}
+
+// New loads the session named by the cookie, or starts an empty one.
+func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	sess := sessions.NewSession(s, name)
+	opts := *s.Options
+	sess.Options = &opts
+	sess.IsNew = true
+	c, err := r.Cookie(name)
+	if err != nil {
+		return sess, nil
+	}
+	if err := securecookie.DecodeMulti(name, c.Value, &sess.ID, s.codecs...); err != nil {
+		// A tampered or old cookie starts a fresh session; not an error for the user.
+		sess.ID = ""
+		return sess, nil
+	}
+	var row struct{ Data string }
+	err = s.db.WithContext(r.Context()).Raw(
+		`SELECT data FROM web_sessions WHERE id = ? AND expires_at > now()`, sess.ID).Scan(&row).Error
+	if err != nil {
+		return sess, fmt.Errorf("models: unable to load session: %w", err)
+	}
+	if row.Data == "" {
+		sess.ID = ""
+		return sess, nil
+	}
+	if err := securecookie.DecodeMulti(name, row.Data, &sess.Values, s.codecs...); err != nil {
+		sess.ID = ""
+		return sess, nil
+	}
+	sess.IsNew = false
+	return sess, nil
+}
+
+// Save writes the session row and the cookie; MaxAge < 0 deletes both.
+func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	ctx := r.Context()
+	if sess.Options.MaxAge < 0 {
+		if sess.ID != "" {
+			if err := s.db.WithContext(ctx).Exec(`DELETE FROM web_sessions WHERE id = ?`, sess.ID).Error; err != nil {
+				return fmt.Errorf("models: unable to delete session: %w", err)
+			}
+		}
+		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
+		return nil
+	}
+	if sess.ID == "" {
+		sess.ID = newSessionID()
+	}
+	data, err := securecookie.EncodeMulti(sess.Name(), sess.Values, s.codecs...)
+	if err != nil {
+		return fmt.Errorf("models: unable to encode session: %w", err)
+	}
+	var userID *int64
+	if id, ok := sess.Values[SessionUserKey].(int64); ok {
+		userID = &id
+	}
+	expires := time.Now().Add(time.Duration(sess.Options.MaxAge) * time.Second)
+	err = s.db.WithContext(ctx).Exec(`
+		INSERT INTO web_sessions (id, user_id, data, expires_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET user_id = EXCLUDED.user_id, data = EXCLUDED.data, expires_at = EXCLUDED.expires_at`,
+		sess.ID, userID, data, expires).Error
+	if err != nil {
+		return fmt.Errorf("models: unable to save session: %w", err)
+	}
+	cookie, err := securecookie.EncodeMulti(sess.Name(), sess.ID, s.codecs...)
+	if err != nil {
+		return fmt.Errorf("models: unable to encode session cookie: %w", err)
+	}
+	http.SetCookie(w, sessions.NewCookie(sess.Name(), cookie, sess.Options))
+	return nil
+}
+
+// Renew gives the session a new id and drops the old row, so an id an
+// attacker planted before login is worthless after it (session fixation).
+func (s *SessionStore) Renew(ctx context.Context, sess *sessions.Session) error {
+	if sess.ID != "" {
+		if err := s.db.WithContext(ctx).Exec(`DELETE FROM web_sessions WHERE id = ?`, sess.ID).Error; err != nil {
+			return fmt.Errorf("models: unable to drop old session: %w", err)
+		}
+	}
+	sess.ID = ""
+	// Housekeeping at login: cheap with the expires_at index, and no job to run.
+	if err := s.db.WithContext(ctx).Exec(`DELETE FROM web_sessions WHERE expires_at < now()`).Error; err != nil {
+		return fmt.Errorf("models: unable to purge expired sessions: %w", err)
+	}
+	return nil
+}
+
+// endSessions logs a user out everywhere.
+func endSessions(tx *gorm.DB, userID int64) error {
+	if err := tx.Exec(`DELETE FROM web_sessions WHERE user_id = ?`, userID).Error; err != nil {
+		return fmt.Errorf("models: unable to end sessions of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+func newSessionID() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand never fails on Linux
+	return strings.TrimRight(base32.StdEncoding.EncodeToString(b), "=")
+}

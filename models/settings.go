@@ -1,0 +1,230 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// SettingKind says how a setting is entered and checked.
+type SettingKind int
+
+// Kinds of settings.
+const (
+	SettingText SettingKind = iota
+	SettingInt
+	SettingTimeZone
+	SettingChoice
+)
+
+// SettingDef describes one shop setting: its default (from the domain
+// digest), its bounds and the message keys of its label and help text.
+type SettingDef struct {
+	Key     string
+	Group   string // message key of the section the form shows it in
+	Kind    SettingKind
+	Default string
+	Min     int
+	Max     int
+	Choices []string
+	Unit    string // message key of the unit shown after the field
+}
+
+// Label is the message key of the setting's label.
+func (d SettingDef) Label() string { return "settings." + d.Key }
+
+// Help is the message key of the setting's explanation.
+func (d SettingDef) Help() string { return "settings." + d.Key + ".help" }
+
+// Setting keys of the foundation. Each work area adds its own in its file
+// and lists them in SettingDefs.
+const (
+	SettingShopName      = "shop_name"
+	SettingTimeZoneKey   = "time_zone"
+	SettingDefaultLocale = "default_locale"
+)
+
+var foundationSettings = []SettingDef{
+	{Key: SettingShopName, Group: "settings.group.shop", Kind: SettingText, Default: "Kefu Desk 示例店铺", Min: 1, Max: 60},
+	{Key: SettingTimeZoneKey, Group: "settings.group.shop", Kind: SettingTimeZone, Default: "Asia/Shanghai"},
+	{Key: SettingDefaultLocale, Group: "settings.group.shop", Kind: SettingChoice, Default: "zh-CN", Choices: []string{"zh-CN", "en"}},
+}
+
+// SettingDefs lists every setting in the order the settings page shows them.
+func SettingDefs() []SettingDef {
+	return foundationSettings
+}
+
+func settingDef(key string) (SettingDef, bool) {
+	for _, d := range SettingDefs() {
+		if d.Key == key {
+			return d, true
+		}
+	}
+	return SettingDef{}, false
+}
+
+// Settings is the shop's settings as read at one moment.
+type Settings struct {
+	vals      map[string]string
+	Version   int
+	UpdatedAt time.Time
+	UpdatedBy *int64
+}
+
+// Get returns a setting's value, or its default when the shop kept it.
+func (s Settings) Get(key string) string {
+	if v, ok := s.vals[key]; ok {
+		return v
+	}
+	d, _ := settingDef(key)
+	return d.Default
+}
+
+// Int returns a numeric setting.
+func (s Settings) Int(key string) int {
+	n, _ := strconv.Atoi(s.Get(key))
+	return n
+}
+
+// Location is the shop's time zone; every time shown is in it.
+func (s Settings) Location() *time.Location {
+	loc, err := time.LoadLocation(s.Get(SettingTimeZoneKey))
+	if err != nil {
+		// Saved zones were validated; this only guards a hand-edited row.
+		loc, _ = time.LoadLocation("Asia/Shanghai")
+	}
+	return loc
+}
+
+// DefaultSettings is what a new shop starts with.
+func DefaultSettings() Settings { return Settings{vals: map[string]string{}, Version: 1} }
+
+type settingsRow struct {
+	Vals      json.RawMessage
+	Version   int
+	UpdatedAt time.Time
+	UpdatedBy *int64
+}
+
+// Settings reads the shop's settings.
+func (s *Store) Settings(ctx context.Context) (Settings, error) {
+	var row settingsRow
+	err := s.conn(ctx).Raw(`SELECT vals, version, updated_at, updated_by FROM shop_settings WHERE id = 1`).Scan(&row).Error
+	if err != nil {
+		return Settings{}, fmt.Errorf("models: unable to read settings: %w", err)
+	}
+	out := Settings{vals: map[string]string{}, Version: row.Version, UpdatedAt: row.UpdatedAt, UpdatedBy: row.UpdatedBy}
+	if len(row.Vals) > 0 {
+		if err := json.Unmarshal(row.Vals, &out.vals); err != nil {
+			return Settings{}, fmt.Errorf("models: unable to decode settings: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// ValidateSetting checks one submitted value and returns it normalised.
+func ValidateSetting(d SettingDef, raw string) (string, *FieldError) {
+	v := strings.TrimSpace(raw)
+	switch d.Kind {
+	case SettingInt:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return v, &FieldError{Key: "settings.err.int"}
+		}
+		if n < d.Min || n > d.Max {
+			return v, &FieldError{Key: "settings.err.range", Args: []any{d.Min, d.Max}}
+		}
+		return strconv.Itoa(n), nil
+	case SettingTimeZone:
+		if _, err := time.LoadLocation(v); err != nil || v == "" || v == "Local" {
+			return v, &FieldError{Key: "settings.err.tz"}
+		}
+	case SettingChoice:
+		for _, c := range d.Choices {
+			if c == v {
+				return v, nil
+			}
+		}
+		return v, &FieldError{Key: "settings.err.choice"}
+	default:
+		if n := len([]rune(v)); n < d.Min || n > d.Max {
+			return v, &FieldError{Key: "settings.err.len", Args: []any{d.Min, d.Max}}
+		}
+	}
+	return v, nil
+}
+
+// SaveSettings stores the submitted values. version is what the form was
+// loaded with: a newer save in between is a conflict, nothing overwritten.
+// Only values that differ from the default are kept, so a later change of a
+// default reaches shops that never touched the setting.
+func (s *Store) SaveSettings(ctx context.Context, a Actor, version int, input map[string]string) (Settings, error) {
+	errs := FieldErrors{}
+	next := map[string]string{}
+	for _, d := range SettingDefs() {
+		raw, ok := input[d.Key]
+		if !ok {
+			errs.Add(d.Key, "settings.err.missing")
+			continue
+		}
+		v, ferr := ValidateSetting(d, raw)
+		if ferr != nil {
+			errs[d.Key] = *ferr
+			continue
+		}
+		if v != d.Default {
+			next[d.Key] = v
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return Settings{}, err
+	}
+	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+		var cur settingsRow
+		err := tx.Raw(`SELECT vals, version, updated_at, updated_by FROM shop_settings WHERE id = 1 FOR UPDATE`).Scan(&cur).Error
+		if err != nil {
+			return fmt.Errorf("models: unable to lock settings: %w", err)
+		}
+		if cur.Version != version {
+			return s.conflict(ctx, "settings", cur.UpdatedBy, cur.UpdatedAt)
+		}
+		before, _ := s.Settings(ctx)
+		b, _ := json.Marshal(next)
+		err = tx.Exec(`UPDATE shop_settings SET vals = ?, version = version + 1, updated_at = now(), updated_by = ? WHERE id = 1`,
+			string(b), nullID(a)).Error
+		if err != nil {
+			return fmt.Errorf("models: unable to save settings: %w", err)
+		}
+		old, changed := map[string]string{}, map[string]string{}
+		for _, d := range SettingDefs() {
+			after := d.Default
+			if v, ok := next[d.Key]; ok {
+				after = v
+			}
+			if before.Get(d.Key) != after {
+				old[d.Key], changed[d.Key] = before.Get(d.Key), after
+			}
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		return audit(tx, a, "update", "settings", 1, old, changed)
+	})
+	if err != nil {
+		return Settings{}, err
+	}
+	return s.Settings(ctx)
+}
+
+func nullID(a Actor) *int64 {
+	if a.ID == 0 {
+		return nil
+	}
+	return &a.ID
+}
