@@ -32,9 +32,9 @@ generate:
 
 ## check-generated: fails when *_templ.go files are stale
 check-generated:
-	@$(GO) tool templ generate >/dev/null 2>&1
-	@if [ -n "$$(git status --porcelain -- '*_templ.go')" ]; then \
-		echo "generated templ files are stale: run 'make generate' and commit them"; git status --porcelain -- '*_templ.go'; exit 1; fi
+	@sum() { cat $$(git ls-files -co --exclude-standard '*_templ.go') | sha256sum; }; \
+	before=$$(sum); $(GO) tool templ generate >/dev/null 2>&1; after=$$(sum); \
+	if [ "$$before" != "$$after" ]; then echo "generated templ files were stale: regenerated them, review and commit"; exit 1; fi
 
 vet:
 	$(GO) vet ./...

@@ -18,7 +18,7 @@ func TestLoginPageHasTheFormFields(t *testing.T) {
 	}
 	d := res.doc(t)
 	for _, sel := range []string{`input[name="username"]`, `input[name="password"][type="password"]`, `input[type="hidden"][name="_csrf"]`} {
-		if d.Find(`form[data-testid="login-form"] ` + sel).Length() != 1 {
+		if d.Find(`form[data-testid="login-form"] `+sel).Length() != 1 {
 			t.Errorf("login form lacks %s", sel)
 		}
 	}

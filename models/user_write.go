@@ -60,7 +60,7 @@ func (s *Store) setNicks(ctx context.Context, tx *gorm.DB, userID int64, nicks [
 			Username string
 		}
 		err := tx.Raw(`SELECT n.nick, u.username FROM agent_nicks n JOIN users u ON u.id = n.user_id
-			WHERE n.nick = ANY(?) AND n.user_id <> ? LIMIT 1`, nicks, userID).Scan(&holder).Error
+			WHERE n.nick IN ? AND n.user_id <> ? LIMIT 1`, nicks, userID).Scan(&holder).Error
 		if err != nil {
 			return fmt.Errorf("models: unable to check nicks: %w", err)
 		}
@@ -68,7 +68,11 @@ func (s *Store) setNicks(ctx context.Context, tx *gorm.DB, userID int64, nicks [
 			return Invalid("nicks", "users.err.nick_taken", holder.Nick, holder.Username)
 		}
 	}
-	if err := tx.Exec(`DELETE FROM agent_nicks WHERE user_id = ? AND NOT (nick = ANY(?))`, userID, nicks).Error; err != nil {
+	drop := tx.Where("user_id = ?", userID)
+	if len(nicks) > 0 {
+		drop = drop.Where("nick NOT IN ?", nicks)
+	}
+	if err := drop.Delete(&agentNick{}).Error; err != nil {
 		return fmt.Errorf("models: unable to remove nicks of user %d: %w", userID, err)
 	}
 	for _, n := range nicks {
@@ -79,6 +83,13 @@ func (s *Store) setNicks(ctx context.Context, tx *gorm.DB, userID int64, nicks [
 	}
 	return nil
 }
+
+type agentNick struct {
+	Nick   string `gorm:"primaryKey"`
+	UserID int64
+}
+
+func (agentNick) TableName() string { return "agent_nicks" }
 
 // lockUser reads a user FOR UPDATE and checks the version the editor saw.
 // version 0 skips the check (commands from the CLI act on the latest).
