@@ -122,3 +122,12 @@ func LongDate(locale string, t time.Time) string {
 	}
 	return fmt.Sprintf("%d年%d月%d日 %s", t.Year(), t.Month(), t.Day(), weekdaysZH[t.Weekday()])
 }
+
+// Word translates a stored code (an audit action, an entity name) when the
+// catalog knows it, and shows the code itself otherwise.
+func Word(ctx context.Context, prefix, code string) string {
+	if i18n.Has(prefix + code) {
+		return i18n.T(ctx, prefix+code)
+	}
+	return code
+}
