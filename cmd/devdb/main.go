@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -90,11 +91,16 @@ func newLayout() (*layout, error) {
 	if err != nil {
 		return nil, err
 	}
+	data := filepath.Join(root, ".data")
 	port, err := portFromEnv()
 	if err != nil {
 		return nil, err
 	}
-	data := filepath.Join(root, ".data")
+	if port == 0 {
+		if port, err = rememberedPort(data); err != nil {
+			return nil, err
+		}
+	}
 	return &layout{
 		root:    root,
 		dataDir: data,
@@ -125,10 +131,39 @@ func findRepoRoot() (string, error) {
 	}
 }
 
+// rememberedPort is the port this checkout's cluster uses: chosen once, the
+// first free one from defaultPort up, and kept in .data/pg.port. Another
+// checkout on the same machine (a CI clone, say) then gets its own port
+// instead of failing against ours.
+func rememberedPort(dataDir string) (int, error) {
+	file := filepath.Join(dataDir, "pg.port")
+	if b, err := os.ReadFile(file); err == nil {
+		if p, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && p > 0 {
+			return p, nil
+		}
+	}
+	for p := defaultPort; p < defaultPort+100; p++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		if err := os.MkdirAll(dataDir, 0o755); err != nil {
+			return 0, fmt.Errorf("create %s: %w", dataDir, err)
+		}
+		if err := os.WriteFile(file, []byte(strconv.Itoa(p)+"\n"), 0o644); err != nil {
+			return 0, fmt.Errorf("remember port: %w", err)
+		}
+		return p, nil
+	}
+	return 0, fmt.Errorf("no free port in %d-%d; set DEVDB_PORT", defaultPort, defaultPort+99)
+}
+
+// portFromEnv returns DEVDB_PORT, or 0 when unset.
 func portFromEnv() (int, error) {
 	s := os.Getenv("DEVDB_PORT")
 	if s == "" {
-		return defaultPort, nil
+		return 0, nil
 	}
 	port, err := strconv.Atoi(s)
 	if err != nil || port < 1 || port > 65535 {
