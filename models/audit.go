@@ -180,3 +180,24 @@ func (s *Store) RecordEvent(ctx context.Context, a Actor, action, entity string,
 		return audit(tx, a, action, entity, entityID, nil, nil)
 	})
 }
+
+// auditSQL is the audit insert as plain SQL, for writes that run on a pgx
+// transaction (bulk imports) rather than through gorm.
+func auditSQL(a Actor, action, entity string, entityID any, before, after any) (string, []any) {
+	b, _ := toJSON(before)
+	af, _ := toJSON(after)
+	var actorID *int64
+	if a.ID != 0 {
+		actorID = &a.ID
+	}
+	return `INSERT INTO audit_log (actor_id, actor_name, action, entity, entity_id, before, after, ip)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		[]any{actorID, a.Name, action, entity, fmt.Sprint(entityID), nullJSON(b), nullJSON(af), a.IP}
+}
+
+func nullJSON(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}

@@ -57,7 +57,15 @@ var foundationSettings = []SettingDef{
 
 // SettingDefs lists every setting in the order the settings page shows them.
 func SettingDefs() []SettingDef {
-	return foundationSettings
+	return concat(foundationSettings, chatSettings)
+}
+
+func concat(groups ...[]SettingDef) []SettingDef {
+	var out []SettingDef
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
 }
 
 func settingDef(key string) (SettingDef, bool) {

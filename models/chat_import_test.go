@@ -1,0 +1,202 @@
+package models_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"kefudesk/models"
+)
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+const smallChat = `会话ID,买家,客服,发送方,时间,内容,备注
+c1,tb_buyer1,云裳:小美,买家,2026-11-11 09:00:00,在吗？这件外套有XL吗,x
+c1,tb_buyer1,云裳:小美,客服,2026-11-11 09:00:40,亲，在的，XL有货哦,
+c1,tb_buyer1,云裳:小美,买家,2026-11-11 09:01:10,能便宜点吗,
+c1,tb_buyer1,云裳:小美,客服,2026-11-11 09:08:30,抱歉久等了，现在下单送运费险哦,
+c2,tb_buyer2,云裳:阿华,买家,2026-11-11 10:00:00,发货了吗,
+`
+
+func importString(t *testing.T, s *models.Store, body string) (models.ChatImport, error) {
+	t.Helper()
+	return s.ImportChats(context.Background(), models.SystemActor, strings.NewReader(body), "test.csv", shanghai, nil)
+}
+
+func count(t *testing.T, s *models.Store, q string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := s.DB().Raw(q, args...).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestImportChatsAndFigures(t *testing.T) {
+	s, _ := newStore(t)
+	res, err := importString(t, s, smallChat)
+	if err != nil {
+		t.Fatalf("import: %v %+v", err, res.Problems)
+	}
+	if res.Rows != 5 || res.Added != 5 || res.Duplicates != 0 || res.Conversations != 2 {
+		t.Errorf("result %+v", res)
+	}
+	var c struct {
+		Messages          int
+		FirstResponseSecs *int
+		SlowReplies       int
+		Unanswered        bool
+		StartedAt         time.Time
+	}
+	s.DB().Raw(`SELECT messages, first_response_secs, slow_replies, unanswered, started_at FROM chat_conversations WHERE external_id = 'c1'`).Scan(&c)
+	if c.Messages != 4 || c.FirstResponseSecs == nil || *c.FirstResponseSecs != 40 || c.SlowReplies != 1 || c.Unanswered {
+		t.Errorf("c1 figures %+v", c)
+	}
+	if !c.StartedAt.Equal(time.Date(2026, 11, 11, 1, 0, 0, 0, time.UTC)) {
+		t.Errorf("times not read in shop time: %v", c.StartedAt)
+	}
+	if n := count(t, s, `SELECT count(*) FROM chat_conversations WHERE external_id = 'c2' AND unanswered AND first_response_secs IS NULL`); n != 1 {
+		t.Error("c2 should be unanswered")
+	}
+	// The same file again adds nothing.
+	res, err = importString(t, s, smallChat)
+	if err != nil || res.Added != 0 || res.Duplicates != 5 {
+		t.Errorf("re-import: %v %+v", err, res)
+	}
+	if n := count(t, s, `SELECT count(*) FROM chat_messages`); n != 5 {
+		t.Errorf("messages after re-import = %d", n)
+	}
+	// The rest of c2 arrives in another file: figures are recomputed.
+	more := "conversation_id,buyer,agent,sender,sent_at,text\nc2,tb_buyer2,云裳:阿华,agent,2026-11-11T10:02:00+08:00,亲，今天下午发出\n"
+	if _, err := importString(t, s, more); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM chat_conversations WHERE external_id = 'c2' AND NOT unanswered AND first_response_secs = 120 AND agent_nicks = '{云裳:阿华}'`); n != 1 {
+		t.Error("c2 figures not recomputed after the second file")
+	}
+	if n := count(t, s, `SELECT count(*) FROM audit_log WHERE action = 'import' AND entity = 'chats'`); n != 3 {
+		t.Errorf("audit entries = %d", n)
+	}
+	if n := count(t, s, `SELECT messages FROM chat_agent_nicks WHERE nick = '云裳:小美'`); n != 2 {
+		t.Errorf("nick message count = %d", n)
+	}
+}
+
+func TestImportChatsGBKAndJSONLines(t *testing.T) {
+	s, _ := newStore(t)
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(smallChat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := importString(t, s, gbk)
+	if err != nil || res.Added != 5 {
+		t.Fatalf("GBK: %v %+v", err, res)
+	}
+	var body string
+	s.DB().Raw(`SELECT body FROM chat_messages ORDER BY sent_at LIMIT 1`).Scan(&body)
+	if body != "在吗？这件外套有XL吗" {
+		t.Errorf("GBK text decoded as %q", body)
+	}
+	jsonl := `{"conversation_id":"j1","buyer":"b","agent":"云裳:小晴","sender":"buyer","sent_at":"2026-11-12 08:00:00","text":"退款到哪了"}
+{"conversation_id":"j1","buyer":"b","agent":"云裳:小晴","sender":"agent","sent_at":"2026-11-12 08:03:00","text":"亲，已经退回原支付账户"}
+`
+	res, err = importString(t, s, "\ufeff"+jsonl)
+	if err != nil || res.Added != 2 || res.Conversations != 1 {
+		t.Errorf("JSON Lines: %v %+v", err, res)
+	}
+}
+
+func TestImportChatsRejectsBadFilesWhole(t *testing.T) {
+	tests := []struct {
+		name      string
+		body      string
+		wantLines []int
+		wantKey   string
+	}{
+		{"missing columns", "会话ID,买家,内容\nc1,b,hi\n", []int{1}, "chats.err.missing_columns"},
+		{"empty", "", []int{1}, "chats.err.no_header"},
+		{"bad time and sender", "conversation_id,buyer,agent,sender,sent_at,text\n" +
+			"c1,b,a,buyer,2026-11-11 09:00:00,ok\n" +
+			"c1,b,a,buyer,11/11/2026 9am,bad time\n" +
+			"c1,b,a,robot,2026-11-11 09:00:00,bad sender\n" +
+			"c1,b,,agent,2026-11-11 09:00:00,agent without nick\n", []int{3, 4, 5}, ""},
+		{"short row", "conversation_id,buyer,agent,sender,sent_at,text\nc1,b,a,buyer\n", []int{2}, "chats.err.field_count"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := newStore(t)
+			res, err := importString(t, s, tc.body)
+			if !errors.Is(err, models.ErrImportRejected) {
+				t.Fatalf("err = %v", err)
+			}
+			var lines []int
+			for _, p := range res.Problems {
+				lines = append(lines, p.Line)
+			}
+			if fmt.Sprint(lines) != fmt.Sprint(tc.wantLines) {
+				t.Errorf("problem lines %v, want %v (%+v)", lines, tc.wantLines, res.Problems)
+			}
+			if tc.wantKey != "" && res.Problems[0].Key != tc.wantKey {
+				t.Errorf("key %q", res.Problems[0].Key)
+			}
+			if n := count(t, s, `SELECT count(*) FROM chat_messages`) + count(t, s, `SELECT count(*) FROM chat_conversations`); n != 0 {
+				t.Errorf("a rejected file left %d rows", n)
+			}
+		})
+	}
+}
+
+// The real JDDC transcripts (no times in the corpus: this test makes them
+// up, 45 s apart, with a 6-minute pause before every 7th message).
+func TestImportRealJDDCTranscripts(t *testing.T) {
+	f, err := os.Open("../../shared/testdata/jddc/chat_0.1per.tsv")
+	if err != nil {
+		t.Skip("shared test data not present:", err)
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	buf.WriteString("conversation_id,buyer,agent,sender,sent_at,text\n")
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	at := time.Date(2026, 11, 11, 8, 0, 0, 0, shanghai)
+	lines := 0
+	for i := 0; sc.Scan(); i++ {
+		cols := strings.SplitN(sc.Text(), "\t", 7)
+		if len(cols) < 7 {
+			t.Fatalf("line %d: %d columns", i+1, len(cols))
+		}
+		sender, agent := "buyer", "京东:客服"
+		if cols[2] == "1" {
+			sender = "agent"
+		}
+		at = at.Add(45 * time.Second)
+		if i%7 == 6 {
+			at = at.Add(6 * time.Minute)
+		}
+		text := strings.ReplaceAll(cols[6], `"`, `""`)
+		fmt.Fprintf(&buf, "%s,%s,%s,%s,%s,\"%s\"\n", cols[0], cols[1], agent, sender, at.Format("2006-01-02 15:04:05"), text)
+		lines++
+	}
+	s, _ := newStore(t)
+	res, err := s.ImportChats(context.Background(), models.SystemActor, &buf, "jddc.csv", shanghai, nil)
+	if err != nil {
+		t.Fatalf("import: %v %+v", err, res.Problems)
+	}
+	if res.Conversations != 994 || res.Rows != int64(lines) {
+		t.Errorf("imported %+v from %d lines", res, lines)
+	}
+	if n := count(t, s, `SELECT sum(messages) FROM chat_conversations`); n != res.Added {
+		t.Errorf("figures count %d messages, table has %d", n, res.Added)
+	}
+	if n := count(t, s, `SELECT count(*) FROM chat_conversations WHERE slow_replies > 0`); n == 0 {
+		t.Error("no slow replies found despite 6-minute pauses")
+	}
+}
