@@ -4,6 +4,7 @@
 //	kefudesk migrate [status]      apply pending migrations, or list them
 //	kefudesk user add|passwd|disable ...
 //	kefudesk demo                  load the demo shop (idempotent)
+//	kefudesk import chats FILE     import a chat export
 package main
 
 import (
@@ -30,6 +31,7 @@ commands:
   user passwd NAME --password-stdin
   user disable NAME
   demo                        load the demo shop (safe to run again)
+  import chats FILE           import a chat export (CSV in UTF-8 or GBK, or JSON Lines)
 `
 
 func main() {
@@ -56,6 +58,8 @@ func run(ctx context.Context, log *slog.Logger, args []string) error {
 		return userCommand(ctx, args[1:], os.Stdin)
 	case "demo":
 		return demoCommand(ctx)
+	case "import":
+		return importCommand(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

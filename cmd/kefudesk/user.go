@@ -21,6 +21,9 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader) error {
 		return err
 	}
 	defer models.SQLDB(db).Close()
+	if err := models.CheckSchema(ctx, models.SQLDB(db)); err != nil {
+		return err
+	}
 	store := models.NewStore(db)
 	switch args[0] {
 	case "add":
