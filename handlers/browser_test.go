@@ -338,3 +338,35 @@ func TestBrowserSettingsAndAudit(t *testing.T) {
 	}
 	b.screenshot("09-audit")
 }
+
+// TestBrowserChatImportAndTranscript uploads an export, watches the progress
+// bar finish without reloading, and opens the transcript.
+func TestBrowserChatImportAndTranscript(t *testing.T) {
+	a := newApp(t)
+	b := newBrowser(t, a)
+	dir := t.TempDir()
+	file := dir + "/chats.csv"
+	if err := os.WriteFile(file, []byte(uploadCSV), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.login(a.users[models.RoleQC].Username)
+	b.open("/spot-checks/import", `[data-testid=import-form]`)
+	b.do("upload the export",
+		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{file}),
+		chromedp.Click(chromedp.CSS(`[data-testid=import-form] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=import-done]`)),
+	)
+	b.screenshot("10-import-done")
+	b.open("/spot-checks/chats", `[data-testid=chat-row]`)
+	b.screenshot("11-chats")
+	b.open("/spot-checks/chats?slow=1", `[data-testid=chat-row]`)
+	b.do("open the slow chat",
+		chromedp.Click(chromedp.CSS(`[data-testid=chat-row] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=transcript]`)),
+	)
+	if got := b.text(`.wait-slow`); !strings.Contains(got, "7分30秒") {
+		t.Errorf("slow wait shown as %q", got)
+	}
+	b.screenshot("12-transcript")
+	b.atPhoneSize("13-transcript-phone", `[data-testid=transcript]`)
+}

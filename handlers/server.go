@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"kefudesk/handlers/admin"
 	"kefudesk/handlers/auth"
 	"kefudesk/handlers/events"
+	"kefudesk/handlers/spotchecks"
 	"kefudesk/handlers/today"
 	"kefudesk/handlers/web"
 	"kefudesk/models"
@@ -31,6 +33,7 @@ type Config struct {
 	LoginPolicy  models.LoginPolicy
 	Now          func() time.Time
 	Stop         <-chan struct{} // closed at shutdown: ends live streams
+	Background   context.Context // the server's lifetime, for work that outlives a request
 }
 
 // Server is the configured echo instance and its route table.
@@ -43,6 +46,9 @@ type Server struct {
 func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Background == nil {
+		cfg.Background = context.Background()
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -86,6 +92,7 @@ func New(cfg Config) *Server {
 	today.New(cfg.Now).Register(r)
 	admin.New(cfg.Store).Register(r)
 	events.New(cfg.Hub, cfg.Stop).Register(r)
+	spotchecks.New(cfg.Store, cfg.Log, cfg.Background).Register(r)
 	return &Server{Echo: e, Router: r}
 }
 

@@ -168,17 +168,17 @@ func ValidateSetting(d SettingDef, raw string) (string, *FieldError) {
 	return v, nil
 }
 
-// SaveSettings stores the submitted values. version is what the form was
-// loaded with: a newer save in between is a conflict, nothing overwritten.
-// Only values that differ from the default are kept, so a later change of a
-// default reaches shops that never touched the setting.
+// SaveSettings stores the submitted values. A setting missing from input
+// keeps its current value. version is what the form was loaded with: a newer
+// save in between is a conflict, nothing overwritten. Only values that differ
+// from the default are kept, so a later change of a default reaches shops
+// that never touched the setting.
 func (s *Store) SaveSettings(ctx context.Context, a Actor, version int, input map[string]string) (Settings, error) {
 	errs := FieldErrors{}
-	next := map[string]string{}
+	given := map[string]string{}
 	for _, d := range SettingDefs() {
 		raw, ok := input[d.Key]
 		if !ok {
-			errs.Add(d.Key, "settings.err.missing")
 			continue
 		}
 		v, ferr := ValidateSetting(d, raw)
@@ -186,9 +186,7 @@ func (s *Store) SaveSettings(ctx context.Context, a Actor, version int, input ma
 			errs[d.Key] = *ferr
 			continue
 		}
-		if v != d.Default {
-			next[d.Key] = v
-		}
+		given[d.Key] = v
 	}
 	if err := errs.Err(); err != nil {
 		return Settings{}, err
@@ -202,22 +200,29 @@ func (s *Store) SaveSettings(ctx context.Context, a Actor, version int, input ma
 		if cur.Version != version {
 			return s.conflict(ctx, "settings", cur.UpdatedBy, cur.UpdatedAt)
 		}
-		before, _ := s.Settings(ctx)
+		before, err := s.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		next := map[string]string{}
+		old, changed := map[string]string{}, map[string]string{}
+		for _, d := range SettingDefs() {
+			v, ok := given[d.Key]
+			if !ok {
+				v = before.Get(d.Key)
+			}
+			if v != d.Default {
+				next[d.Key] = v
+			}
+			if before.Get(d.Key) != v {
+				old[d.Key], changed[d.Key] = before.Get(d.Key), v
+			}
+		}
 		b, _ := json.Marshal(next)
 		err = tx.Exec(`UPDATE shop_settings SET vals = ?, version = version + 1, updated_at = now(), updated_by = ? WHERE id = 1`,
 			string(b), nullID(a)).Error
 		if err != nil {
 			return fmt.Errorf("models: unable to save settings: %w", err)
-		}
-		old, changed := map[string]string{}, map[string]string{}
-		for _, d := range SettingDefs() {
-			after := d.Default
-			if v, ok := next[d.Key]; ok {
-				after = v
-			}
-			if before.Get(d.Key) != after {
-				old[d.Key], changed[d.Key] = before.Get(d.Key), after
-			}
 		}
 		if len(changed) == 0 {
 			return nil

@@ -145,7 +145,7 @@ func TestSettingsKeepOnlyWhatDiffersFromDefaults(t *testing.T) {
 	}
 	_, err = s.SaveSettings(ctx, models.SystemActor, 2, map[string]string{models.SettingShopName: "", models.SettingTimeZoneKey: "Local", models.SettingDefaultLocale: "fr"})
 	f, ok := models.AsValidation(err)
-	if !ok || len(f) != 3 {
+	if !ok || len(f) != 3 || f[models.SettingTimeZoneKey].Key != "settings.err.tz" {
 		t.Errorf("bad values: %v", err)
 	}
 }

@@ -252,3 +252,31 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
+
+// AssignNick gives a nick seen in chats to a user. It bumps the user's
+// version, so an edit form opened before cannot silently drop the nick.
+func (s *Store) AssignNick(ctx context.Context, a Actor, userID int64, nick string) error {
+	nick = strings.TrimSpace(nick)
+	if nick == "" || len([]rune(nick)) > 64 {
+		return Invalid("nick", "users.err.nick_long")
+	}
+	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+		before, err := s.lockUser(ctx, tx, userID, 0)
+		if err != nil {
+			return err
+		}
+		nicks := append(append([]string{}, before.Nicks...), nick)
+		if err := s.setNicks(ctx, tx, userID, nicks); err != nil {
+			return err
+		}
+		if err := bump(tx, a, userID, map[string]any{}); err != nil {
+			return err
+		}
+		after := before
+		after.Nicks = nicks
+		if err := live.Publish(tx, TopicUsers); err != nil {
+			return err
+		}
+		return audit(tx, a, "update", "user", userID, before.audit(), after.audit())
+	})
+}

@@ -57,6 +57,7 @@ var everyone = models.Roles
 // shown only to the roles its routes allow (the router enforces the same).
 var navigation = []NavItem{
 	{Href: "/", Key: "nav.today", Roles: everyone},
+	{Href: "/spot-checks", Key: "nav.chats", Roles: []models.Role{models.RoleManager, models.RoleQC}},
 	{Href: "/admin/users", Key: "nav.users", Roles: []models.Role{models.RoleAdmin}},
 	{Href: "/admin/settings", Key: "nav.settings", Roles: []models.Role{models.RoleAdmin}},
 	{Href: "/admin/audit", Key: "nav.audit", Roles: []models.Role{models.RoleAdmin}},

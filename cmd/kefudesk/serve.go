@@ -45,7 +45,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	stop := make(chan struct{})
 	srv := handlers.New(handlers.Config{
 		Store: store, Sessions: models.NewSessionStore(db, secret, secure), Hub: hub, Log: log,
-		CookieSecure: secure, TrustProxy: os.Getenv("TRUST_PROXY") == "true", LoginPolicy: models.DefaultLoginPolicy, Stop: stop,
+		CookieSecure: secure, TrustProxy: os.Getenv("TRUST_PROXY") == "true", LoginPolicy: models.DefaultLoginPolicy, Stop: stop, Background: ctx,
 	})
 	addr := os.Getenv("ADDR")
 	if addr == "" {

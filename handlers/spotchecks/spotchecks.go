@@ -1,0 +1,54 @@
+// Package spotchecks serves /spot-checks: imported chats, their figures and
+// the chat import. Only managers and QC inspectors read chat text.
+package spotchecks
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"kefudesk/handlers/web"
+	"kefudesk/models"
+)
+
+// Store is what these pages need from the model layer.
+type Store interface {
+	ListChats(ctx context.Context, f models.ChatFilter) (models.ChatPage, error)
+	ChatTranscript(ctx context.Context, id int64) (models.Transcript, error)
+	ListUsers(ctx context.Context) ([]models.User, error)
+	ImportChats(ctx context.Context, a models.Actor, in io.Reader, fileName string, loc *time.Location, progress models.ImportProgress) (models.ChatImport, error)
+	StartImportRun(ctx context.Context, a models.Actor, kind, fileName string, size int64) (models.ImportRun, error)
+	ImportRunProgress(ctx context.Context, id, bytesDone, rows int64) error
+	FinishImportRun(ctx context.Context, id int64, res models.ChatImport, runErr error) error
+	ImportRunByID(ctx context.Context, id int64) (models.ImportRun, error)
+	RecentImportRuns(ctx context.Context, kind string, limit int) ([]models.ImportRun, error)
+}
+
+// Handler serves the spot-check pages.
+type Handler struct {
+	store Store
+	log   *slog.Logger
+	bg    context.Context // the server's lifetime: imports outlive the upload request
+}
+
+// New builds the handler.
+func New(store Store, log *slog.Logger, bg context.Context) *Handler {
+	return &Handler{store: store, log: log, bg: bg}
+}
+
+// Register adds the routes: managers and QC inspectors only.
+func (h *Handler) Register(r *web.Router) {
+	roles := []models.Role{models.RoleManager, models.RoleQC}
+	r.Handle(http.MethodGet, "/spot-checks", func(c echo.Context) error {
+		return c.Redirect(http.StatusSeeOther, "/spot-checks/chats")
+	}, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/chats", h.Chats, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/chats/:id", h.Transcript, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/import", h.ImportForm, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/import", h.Import, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/import/:id", h.ImportRun, roles...)
+}

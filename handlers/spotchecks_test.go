@@ -1,0 +1,115 @@
+package handlers_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"kefudesk/models"
+)
+
+const uploadCSV = `会话ID,买家,客服,发送方,时间,内容
+d1,tb_小王,云裳:小美,买家,2026-11-11 09:00:00,这件有M码吗
+d1,tb_小王,云裳:小美,客服,2026-11-11 09:07:30,亲，有的哦
+d1,tb_小王,云裳:小美,买家,2026-11-11 09:08:00,好的谢谢
+d2,tb_小李,云裳:阿华,买家,2026-11-12 20:00:00,什么时候发货
+d2,tb_小李,云裳:阿华,客服,2026-11-12 20:00:30,今天就发
+`
+
+func (c *client) upload(path, name, body string) response {
+	c.a.t.Helper()
+	if c.csrf == "" {
+		c.get("/")
+	}
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	_ = w.WriteField("_csrf", c.csrf)
+	fw, _ := w.CreateFormFile("file", name)
+	_, _ = fw.Write([]byte(body))
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.a.srv.URL+path, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return c.do(req)
+}
+
+// waitForRun polls the run page as the browser's progress bar does.
+func waitForRun(t *testing.T, c *client, location string) response {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		res := c.get(location, "HX-Request", "true")
+		if res.StatusCode != http.StatusOK || strings.Contains(res.Body, "<html") {
+			t.Fatalf("poll %s: %d (fragment expected)", location, res.StatusCode)
+		}
+		if !strings.Contains(res.Body, `data-status="running"`) {
+			return res
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("import did not finish")
+	return response{}
+}
+
+func TestChatImportUploadListAndTranscript(t *testing.T) {
+	a := newApp(t)
+	qc := a.loginAs(models.RoleQC)
+
+	res := qc.upload("/spot-checks/import", "chats.csv", uploadCSV)
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/spot-checks/import/") {
+		t.Fatalf("upload: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	done := waitForRun(t, qc, res.Header.Get("Location"))
+	if got := done.doc(t).Find(`[data-testid="import-done"]`).Text(); got != "新增 5 条，已存在 0 条" {
+		t.Errorf("outcome = %q", got)
+	}
+
+	list := qc.get("/spot-checks/chats?slow=1")
+	d := list.doc(t)
+	if n := d.Find(`[data-testid="chat-row"]`).Length(); n != 1 {
+		t.Fatalf("slow filter rows = %d", n)
+	}
+	row := d.Find(`[data-testid="chat-row"]`)
+	if !strings.Contains(row.Text(), "tb_小王") || !strings.Contains(row.Text(), "7分30秒") || !strings.Contains(row.Text(), "慢回复 1") {
+		t.Errorf("row = %q", row.Text())
+	}
+	href, _ := row.Find("a").Attr("href")
+	tr := qc.get(href).doc(t)
+	waits := tr.Find(`[data-testid="wait"]`)
+	if waits.Length() != 1 || !waits.HasClass("wait-slow") || !strings.Contains(waits.Text(), "7分30秒") {
+		t.Errorf("transcript waits: %d %q", waits.Length(), waits.Text())
+	}
+	if tr.Find(".msg-buyer").Length() != 2 || tr.Find(".msg-agent").Length() != 1 {
+		t.Error("transcript bubbles wrong")
+	}
+	// The same file again adds nothing.
+	res = qc.upload("/spot-checks/import", "chats.csv", uploadCSV)
+	if got := waitForRun(t, qc, res.Header.Get("Location")).doc(t).Find(`[data-testid="import-done"]`).Text(); got != "新增 0 条，已存在 5 条" {
+		t.Errorf("re-import outcome = %q", got)
+	}
+	// Agents never read chat text.
+	if res := a.loginAs(models.RoleAgent).get(href); res.StatusCode != http.StatusForbidden {
+		t.Errorf("agent reads a transcript: %d", res.StatusCode)
+	}
+}
+
+func TestChatImportRejectsABadFileWithLineNumbers(t *testing.T) {
+	a := newApp(t)
+	m := a.loginAs(models.RoleManager)
+	bad := "conversation_id,buyer,agent,sender,sent_at,text\nx,b,a,buyer,2026-11-11 09:00:00,ok\nx,b,a,buyer,昨天,bad\n"
+	res := m.upload("/spot-checks/import", "bad.csv", bad)
+	d := waitForRun(t, m, res.Header.Get("Location")).doc(t)
+	problems := d.Find(`[data-testid="import-problems"] li`)
+	if problems.Length() != 1 || !strings.Contains(problems.Text(), "第 3 行") || !strings.Contains(problems.Text(), "昨天") {
+		t.Errorf("problems = %q", problems.Text())
+	}
+	if res := m.get("/spot-checks/chats"); res.doc(t).Find(`[data-testid="chats-empty"]`).Length() != 1 {
+		t.Error("a rejected file left chats behind")
+	}
+	// No file chosen: told next to the field.
+	if res := m.upload("/spot-checks/import", "empty.csv", ""); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `data-testid="error-file"`) {
+		t.Errorf("empty upload: %d", res.StatusCode)
+	}
+}

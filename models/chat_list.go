@@ -1,0 +1,138 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// ChatSummary is one conversation in a list, with its stored figures.
+type ChatSummary struct {
+	ID                int64
+	ExternalID        string
+	Buyer             string
+	StartedAt         time.Time
+	EndedAt           time.Time
+	Messages          int
+	FirstResponseSecs *int
+	LongestGapSecs    int
+	SlowReplies       int
+	Unanswered        bool
+	AgentNicks        pq.StringArray `gorm:"type:text[]"`
+}
+
+// TableName pins the table.
+func (ChatSummary) TableName() string { return "chat_conversations" }
+
+// ChatFilter narrows the chat list; zero fields do not filter.
+type ChatFilter struct {
+	From, To    time.Time
+	Agent       string // sub-account nick
+	Buyer       string
+	MinMessages int
+	SlowOnly    bool
+	Unanswered  bool
+	Before      AuditCursor // keyset: (started_at, id) of the last row shown
+	Limit       int
+}
+
+// ChatPage is one page of chats and the cursor of the next.
+type ChatPage struct {
+	Chats []ChatSummary
+	Next  AuditCursor
+}
+
+// ListChats lists conversations newest first with keyset pagination over
+// chat_conversations_started_idx, so page 1,000 costs what page 1 does.
+func (s *Store) ListChats(ctx context.Context, f ChatFilter) (ChatPage, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	q := s.conn(ctx).Model(&ChatSummary{})
+	if !f.From.IsZero() {
+		q = q.Where("started_at >= ?", f.From)
+	}
+	if !f.To.IsZero() {
+		q = q.Where("started_at < ?", f.To)
+	}
+	if f.Agent != "" {
+		q = q.Where("agent_nicks @> ARRAY[?]::text[]", f.Agent)
+	}
+	if f.Buyer != "" {
+		q = q.Where("buyer = ?", f.Buyer)
+	}
+	if f.MinMessages > 0 {
+		q = q.Where("messages >= ?", f.MinMessages)
+	}
+	if f.SlowOnly {
+		q = q.Where("slow_replies > 0")
+	}
+	if f.Unanswered {
+		q = q.Where("unanswered")
+	}
+	if !f.Before.IsZero() {
+		q = q.Where("(started_at, id) < (?, ?)", f.Before.At, f.Before.ID)
+	}
+	var rows []ChatSummary
+	if err := q.Order("started_at DESC, id DESC").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+		return ChatPage{}, fmt.Errorf("models: unable to list chats: %w", err)
+	}
+	page := ChatPage{Chats: rows}
+	if len(rows) > f.Limit {
+		page.Chats = rows[:f.Limit]
+		last := page.Chats[f.Limit-1]
+		page.Next = AuditCursor{At: last.StartedAt, ID: last.ID}
+	}
+	return page, nil
+}
+
+// ChatMessage is one line of a transcript.
+type ChatMessage struct {
+	ID        int64
+	Sender    string
+	AgentNick string
+	SentAt    time.Time
+	Body      string
+}
+
+// Transcript is a conversation with its messages in order.
+type Transcript struct {
+	Chat     ChatSummary
+	Messages []ChatMessage
+}
+
+// ChatTranscript loads one conversation, read along the identity index.
+func (s *Store) ChatTranscript(ctx context.Context, id int64) (Transcript, error) {
+	var t Transcript
+	if err := s.conn(ctx).Take(&t.Chat, id).Error; err != nil {
+		return t, notFound(err, fmt.Sprintf("chat %d", id))
+	}
+	err := s.conn(ctx).Raw(`SELECT id, sender, agent_nick, sent_at, body FROM chat_messages
+		WHERE conversation_id = ? ORDER BY sent_at, id`, id).Scan(&t.Messages).Error
+	if err != nil {
+		return t, fmt.Errorf("models: unable to read transcript %d: %w", id, err)
+	}
+	return t, nil
+}
+
+// SeenNick is an agent nick found in chats and whom it belongs to, if anyone.
+type SeenNick struct {
+	Nick      string
+	Messages  int64
+	FirstSeen time.Time
+	LastSeen  time.Time
+}
+
+// UnknownAgentNicks lists nicks seen in chats that no user has, busiest first.
+func (s *Store) UnknownAgentNicks(ctx context.Context, limit int) ([]SeenNick, error) {
+	var out []SeenNick
+	err := s.conn(ctx).Raw(`SELECT c.nick, c.messages, c.first_seen, c.last_seen FROM chat_agent_nicks c
+		WHERE NOT EXISTS (SELECT 1 FROM agent_nicks n WHERE n.nick = c.nick)
+		ORDER BY c.messages DESC, c.nick LIMIT ?`, limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: unable to list unknown agent nicks: %w", err)
+	}
+	return out, nil
+}

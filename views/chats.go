@@ -1,0 +1,128 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"kefudesk/models"
+	"kefudesk/models/chatfile"
+	"kefudesk/models/chatqa"
+	"kefudesk/views/i18n"
+)
+
+// ChatFilterForm is the chat list's filter as typed.
+type ChatFilterForm struct {
+	From, To, Agent, Buyer, MinMessages string
+	Slow, Unanswered                    bool
+}
+
+// ChatsView is the chat list page.
+type ChatsView struct {
+	Filter ChatFilterForm
+	Errors models.FieldErrors
+	Page   models.ChatPage
+	Limit  time.Duration
+}
+
+// NextURL links to the next page, keeping the filter.
+func (v ChatsView) NextURL() string {
+	q := v.query()
+	q.Set("before", v.Page.Next.String())
+	return "/spot-checks/chats?" + q.Encode()
+}
+
+// ListURL is this list from its first page: what a live refresh reloads.
+func (v ChatsView) ListURL() string { return "/spot-checks/chats?" + v.query().Encode() }
+
+func (v ChatsView) query() url.Values {
+	q := url.Values{}
+	f := v.Filter
+	for k, val := range map[string]string{"from": f.From, "to": f.To, "agent": f.Agent, "buyer": f.Buyer, "min": f.MinMessages} {
+		if val != "" {
+			q.Set(k, val)
+		}
+	}
+	if f.Slow {
+		q.Set("slow", "1")
+	}
+	if f.Unanswered {
+		q.Set("unanswered", "1")
+	}
+	return q
+}
+
+// TranscriptView is one chat with its computed figures.
+type TranscriptView struct {
+	T       models.Transcript
+	Figures chatqa.Figures
+	Limit   time.Duration
+	Names   map[string]string // agent nick -> the user's name, when mapped
+}
+
+// AgentName is the user behind a nick, or the nick itself.
+func (v TranscriptView) AgentName(nick string) string {
+	if n, ok := v.Names[nick]; ok {
+		return n
+	}
+	return nick
+}
+
+// ImportView is the upload page.
+type ImportView struct {
+	Runs   []models.ImportRun
+	Errors models.FieldErrors
+}
+
+// ImportRunView is one run's progress or outcome.
+type ImportRunView struct {
+	Run models.ImportRun
+}
+
+// Problems of a finished, rejected run.
+func (v ImportRunView) Problems() ([]chatfile.Problem, int) { return v.Run.ProblemList() }
+
+// Dur writes a wait or a length the way people say it: 4分12秒, 4m 12s.
+func Dur(ctx context.Context, d time.Duration) string {
+	d = d.Round(time.Second)
+	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+	if i18n.Locale(ctx) == i18n.EN {
+		switch {
+		case h > 0:
+			return fmt.Sprintf("%dh %dm", h, m)
+		case m > 0 && s == 0:
+			return fmt.Sprintf("%d min", m)
+		case m > 0:
+			return fmt.Sprintf("%dm %ds", m, s)
+		}
+		return fmt.Sprintf("%ds", s)
+	}
+	switch {
+	case h > 0:
+		return fmt.Sprintf("%d小时%d分", h, m)
+	case m > 0 && s == 0:
+		return fmt.Sprintf("%d分钟", m)
+	case m > 0:
+		return fmt.Sprintf("%d分%d秒", m, s)
+	}
+	return fmt.Sprintf("%d秒", s)
+}
+
+// Secs shows a stored number of seconds, or a dash when there is none.
+func Secs(ctx context.Context, s *int) string {
+	if s == nil {
+		return "—"
+	}
+	return Dur(ctx, time.Duration(*s)*time.Second)
+}
+
+// Clock shows the time of day of t in the shop's time zone.
+func Clock(ctx context.Context, t time.Time) string {
+	return t.In(FrameOf(ctx).Loc).Format("15:04:05")
+}
+
+// ProblemText translates an import problem.
+func ProblemText(ctx context.Context, p chatfile.Problem) string {
+	return i18n.T(ctx, p.Key, p.Args...)
+}
