@@ -113,3 +113,34 @@ func TestChatImportRejectsABadFileWithLineNumbers(t *testing.T) {
 		t.Errorf("empty upload: %d", res.StatusCode)
 	}
 }
+
+func TestUnknownChatNicksAreListedForTheAdminToMap(t *testing.T) {
+	a := newApp(t)
+	qc := a.loginAs(models.RoleQC)
+	waitForRun(t, qc, qc.upload("/spot-checks/import", "chats.csv", uploadCSV).Header.Get("Location"))
+	admin := a.loginAs(models.RoleAdmin)
+	d := admin.get("/admin/users").doc(t)
+	if d.Find(`[data-testid="nick-云裳:小美"]`).Length() != 1 || d.Find(`[data-testid="nick-云裳:阿华"]`).Length() != 1 {
+		t.Fatalf("unknown nicks not listed")
+	}
+	agent := a.users[models.RoleAgent]
+	res := admin.postForm("/admin/nicks", map[string][]string{"nick": {"云裳:小美"}, "user_id": {itoa(agent.ID)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("assign: %d", res.StatusCode)
+	}
+	d = admin.get("/admin/users").doc(t)
+	if d.Find(`[data-testid="nick-云裳:小美"]`).Length() != 0 || !strings.Contains(d.Find(`[data-testid="user-u_agent"]`).Text(), "云裳:小美") {
+		t.Error("nick still unknown after assigning it")
+	}
+	// The transcript now names the person, not the sub-account.
+	list := qc.get("/spot-checks/chats?slow=1").doc(t)
+	href, _ := list.Find(`[data-testid="chat-row"] a`).Attr("href")
+	if !strings.Contains(qc.get(href).Body, agent.DisplayName) {
+		t.Error("transcript does not name the mapped agent")
+	}
+	// Giving the same nick to someone else is refused with the holder's name.
+	res = admin.postForm("/admin/nicks", map[string][]string{"nick": {"云裳:小美"}, "user_id": {itoa(a.users[models.RoleQC].ID)}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "u_agent") {
+		t.Errorf("double assignment: %d", res.StatusCode)
+	}
+}

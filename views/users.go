@@ -26,9 +26,11 @@ func NewUserFormView(u models.User) UserFormView {
 	}
 }
 
-// UsersView is the user list.
+// UsersView is the user list, and the chat nicks no user has yet.
 type UsersView struct {
-	Users []models.User
+	Users   []models.User
+	Unknown []models.SeenNick
+	Error   string // why an assignment failed
 }
 
 // PasswordFormView is the admin's reset-password form.

@@ -21,6 +21,8 @@ type Store interface {
 	SaveSettings(ctx context.Context, a models.Actor, version int, input map[string]string) (models.Settings, error)
 	ListAudit(ctx context.Context, f models.AuditFilter) (models.AuditPage, error)
 	AuditEntities(ctx context.Context) ([]string, error)
+	UnknownAgentNicks(ctx context.Context, limit int) ([]models.SeenNick, error)
+	AssignNick(ctx context.Context, a models.Actor, userID int64, nick string) error
 }
 
 // Handler serves /admin.
@@ -41,6 +43,7 @@ func (h *Handler) Register(r *web.Router) {
 	r.Handle(http.MethodPost, "/admin/users/:id", h.UpdateUser, admin)
 	r.Handle(http.MethodPost, "/admin/users/:id/password", h.ResetPassword, admin)
 	r.Handle(http.MethodPost, "/admin/users/:id/disabled", h.SetDisabled, admin)
+	r.Handle(http.MethodPost, "/admin/nicks", h.AssignNick, admin)
 	r.Handle(http.MethodGet, "/admin/settings", h.Settings, admin)
 	r.Handle(http.MethodPost, "/admin/settings", h.SaveSettings, admin)
 	r.Handle(http.MethodGet, "/admin/audit", h.Audit, admin)

@@ -14,12 +14,48 @@ import (
 
 // Users lists the shop's users; for HTMX (a live refresh) just the table.
 func (h *Handler) Users(c echo.Context) error {
-	us, err := h.store.ListUsers(c.Request().Context())
+	v, err := h.usersView(c)
 	if err != nil {
 		return err
 	}
-	v := views.UsersView{Users: us}
 	return web.Page(c, http.StatusOK, views.UsersPage(v), views.UserList(v))
+}
+
+func (h *Handler) usersView(c echo.Context) (views.UsersView, error) {
+	ctx := c.Request().Context()
+	us, err := h.store.ListUsers(ctx)
+	if err != nil {
+		return views.UsersView{}, err
+	}
+	unknown, err := h.store.UnknownAgentNicks(ctx, 50)
+	if err != nil {
+		return views.UsersView{}, err
+	}
+	return views.UsersView{Users: us, Unknown: unknown}, nil
+}
+
+// AssignNick gives a nick seen in chats to a user.
+func (h *Handler) AssignNick(c echo.Context) error {
+	id, _ := strconv.ParseInt(c.FormValue("user_id"), 10, 64)
+	nick := c.FormValue("nick")
+	err := h.store.AssignNick(c.Request().Context(), web.Actor(c), id, nick)
+	if errs, ok := models.AsValidation(err); ok {
+		v, verr := h.usersView(c)
+		if verr != nil {
+			return verr
+		}
+		for _, e := range errs {
+			v.Error = web.T(c, e.Key, e.Args...)
+		}
+		return web.Render(c, http.StatusUnprocessableEntity, views.UsersPage(v))
+	}
+	if err != nil {
+		return err
+	}
+	if err := web.Flash(c, web.T(c, "nicks.assigned", nick)); err != nil {
+		return err
+	}
+	return web.Redirect(c, "/admin/users")
 }
 
 // NewUser shows an empty form, with the most common role preselected.

@@ -162,6 +162,7 @@ var messages = map[string]msg{
 	"import.err.internal":              {"导入时服务器出错，未导入任何内容，已记录。", "The server failed during the import; nothing was imported; it was logged."},
 	"nicks.unknown":                    {"聊天中未匹配的客服昵称", "Agent nicks in chats with no user"},
 	"nicks.unknown.help":               {"这些子账号出现在导入的聊天记录中，但不属于任何用户。指定给用户后，其聊天会计入该用户。", "These sub-accounts appear in imported chats but belong to no user. Assign each to a user so their chats count for that person."},
+	"nicks.assigned":                   {"已将子账号 %s 指定给用户。", "Nick %s assigned."},
 	"nicks.assign":                     {"指定", "Assign"},
 	"nicks.messages":                   {"%d 条消息，最近 %s", "%d messages, last %s"},
 	"settings.saved":                   {"设置已保存。", "Settings saved."},
