@@ -47,5 +47,8 @@ func Load(ctx context.Context, store *models.Store) ([]Login, error) {
 			return nil, fmt.Errorf("demo: create %s: %w", f.Username, err)
 		}
 	}
+	if _, err := loadChats(ctx, store); err != nil {
+		return nil, fmt.Errorf("demo: chats: %w", err)
+	}
 	return out, nil
 }
