@@ -144,3 +144,51 @@ func TestUnknownChatNicksAreListedForTheAdminToMap(t *testing.T) {
 		t.Errorf("double assignment: %d", res.StatusCode)
 	}
 }
+
+const flaggedCSV = `conversation_id,buyer,agent,sender,sent_at,text
+f1,tb_阿强,云裳:大鹏,buyer,2026-11-11 10:00:00,能便宜点吗
+f1,tb_阿强,云裳:大鹏,agent,2026-11-11 10:00:20,给你优惠50元吧
+f1,tb_阿强,云裳:大鹏,buyer,2026-11-11 10:01:00,我要换尺码
+f1,tb_阿强,云裳:大鹏,agent,2026-11-11 10:01:30,规定就是这样
+g1,tb_小美,云裳:小晴,buyer,2026-11-11 11:00:00,在吗
+g1,tb_小美,云裳:小晴,agent,2026-11-11 11:00:10,亲，您好，在的
+g1,tb_小美,云裳:小晴,buyer,2026-11-11 11:00:40,好的谢谢
+g1,tb_小美,云裳:小晴,agent,2026-11-11 11:00:50,不客气，祝您生活愉快
+`
+
+func TestAutomaticChecksFlagChats(t *testing.T) {
+	a := newApp(t)
+	qc := a.loginAs(models.RoleQC)
+	waitForRun(t, qc, qc.upload("/spot-checks/import", "flags.csv", flaggedCSV).Header.Get("Location"))
+
+	d := qc.get("/spot-checks/chats?flag=banned_word").doc(t)
+	rows := d.Find(`[data-testid="chat-row"]`)
+	if rows.Length() != 1 || !strings.Contains(rows.Text(), "tb_阿强") {
+		t.Fatalf("banned-word filter: %d rows %q", rows.Length(), rows.Text())
+	}
+	badges := rows.Find(`[data-testid="flag-badge"]`).Text()
+	for _, want := range []string{"未问候", "禁用词", "优惠超限", "无结束语"} {
+		if !strings.Contains(badges, want) {
+			t.Errorf("badges %q lack %q", badges, want)
+		}
+	}
+	href, _ := rows.Find("a").Attr("href")
+	tr := qc.get(href).doc(t)
+	flags := tr.Find(`[data-testid="flag"]`)
+	if !strings.Contains(flags.Text(), "¥50") || !strings.Contains(flags.Text(), "规定就是这样") {
+		t.Errorf("flags at messages: %q", flags.Text())
+	}
+	// The polite chat raises nothing.
+	if n := qc.get("/spot-checks/chats?buyer=tb_小美").doc(t).Find(`[data-testid="flag-badge"]`).Length(); n != 0 {
+		t.Errorf("polite chat has %d flags", n)
+	}
+	// A manager turns the banned-word check off: new imports stop raising it.
+	admin := a.loginAs(models.RoleAdmin)
+	form := map[string][]string{"version": {"1"}, "flag_banned_word_on": {"false"}}
+	if res := admin.postForm("/admin/settings", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("turn off: %d %s", res.StatusCode, res.Body)
+	}
+	if strings.Contains(qc.get(href).doc(t).Find(`[data-testid="flag"]`).Text(), "规定就是这样") {
+		t.Error("a disabled check still shows on the transcript")
+	}
+}

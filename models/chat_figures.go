@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,9 +16,74 @@ import (
 // within 5 minutes" (seeds 002, 003).
 const SettingSlowReplyMinutes = "slow_reply_minutes"
 
-var chatSettings = []SettingDef{
+// Settings of the automatic checks (auto-QA). Defaults come from the domain
+// digest: 5-minute replies, 15 minutes to come back after "please wait",
+// discounts over 20 yuan need a supervisor.
+const (
+	SettingFollowUpMinutes   = "wait_follow_up_minutes"
+	SettingDiscountLimitYuan = "discount_limit_yuan"
+	SettingGreetings         = "words_greetings"
+	SettingClosings          = "words_closings"
+	SettingApologies         = "words_apologies"
+	SettingWaitPhrases       = "words_wait"
+	SettingBannedWords       = "words_banned"
+)
+
+var chatSettings = append([]SettingDef{
 	{Key: SettingSlowReplyMinutes, Group: "settings.group.spot", Kind: SettingInt, Default: "5", Min: 1, Max: 240, Unit: "unit.minutes"},
+	{Key: SettingFollowUpMinutes, Group: "settings.group.spot", Kind: SettingInt, Default: "15", Min: 1, Max: 240, Unit: "unit.minutes"},
+	{Key: SettingDiscountLimitYuan, Group: "settings.group.spot", Kind: SettingInt, Default: "20", Min: 0, Max: 100000, Unit: "unit.yuan"},
+	{Key: SettingGreetings, Group: "settings.group.words", Kind: SettingWords, Default: wordsDefault(chatqa.DefaultFlagRules().Greetings), Max: 2000},
+	{Key: SettingClosings, Group: "settings.group.words", Kind: SettingWords, Default: wordsDefault(chatqa.DefaultFlagRules().Closings), Max: 2000},
+	{Key: SettingApologies, Group: "settings.group.words", Kind: SettingWords, Default: wordsDefault(chatqa.DefaultFlagRules().Apologies), Max: 2000},
+	{Key: SettingWaitPhrases, Group: "settings.group.words", Kind: SettingWords, Default: wordsDefault(chatqa.DefaultFlagRules().WaitPhrases), Max: 2000},
+	{Key: SettingBannedWords, Group: "settings.group.words", Kind: SettingWords, Default: wordsDefault(chatqa.DefaultFlagRules().BannedWords), Max: 4000},
+}, flagSettings()...)
+
+func wordsDefault(w []string) string { return strings.Join(w, ", ") }
+
+// defaultFlagPoints is how many points each flag takes off by default: the
+// ones a buyer notices most cost most.
+var defaultFlagPoints = map[chatqa.FlagKind]int{
+	chatqa.FlagNoGreeting: 2, chatqa.FlagNoClosing: 2, chatqa.FlagSlowNoApology: 3,
+	chatqa.FlagWaitNoFollowUp: 3, chatqa.FlagBannedWord: 5, chatqa.FlagDiscountOver: 5,
 }
+
+// FlagOnKey and FlagPointsKey name a flag kind's two settings.
+func FlagOnKey(k chatqa.FlagKind) string     { return "flag_" + string(k) + "_on" }
+func FlagPointsKey(k chatqa.FlagKind) string { return "flag_" + string(k) + "_points" }
+
+func flagSettings() []SettingDef {
+	var out []SettingDef
+	for _, k := range chatqa.FlagKinds {
+		out = append(out,
+			SettingDef{Key: FlagOnKey(k), Group: "settings.group.flags", Kind: SettingBool, Default: "true"},
+			SettingDef{Key: FlagPointsKey(k), Group: "settings.group.flags", Kind: SettingInt, Default: strconv.Itoa(defaultFlagPoints[k]), Min: 0, Max: 100, Unit: "unit.points"},
+		)
+	}
+	return out
+}
+
+// ChatFlagRules are the automatic checks as the shop has set them.
+func ChatFlagRules(s Settings) chatqa.FlagRules {
+	r := chatqa.FlagRules{
+		Enabled:       map[chatqa.FlagKind]bool{},
+		Greetings:     s.Words(SettingGreetings),
+		Closings:      s.Words(SettingClosings),
+		Apologies:     s.Words(SettingApologies),
+		WaitPhrases:   s.Words(SettingWaitPhrases),
+		BannedWords:   s.Words(SettingBannedWords),
+		FollowUp:      time.Duration(s.Int(SettingFollowUpMinutes)) * time.Minute,
+		DiscountLimit: s.Int(SettingDiscountLimitYuan),
+	}
+	for _, k := range chatqa.FlagKinds {
+		r.Enabled[k] = s.Bool(FlagOnKey(k))
+	}
+	return r
+}
+
+// FlagPoints is what one flag of kind k takes off.
+func FlagPoints(s Settings, k chatqa.FlagKind) int { return s.Int(FlagPointsKey(k)) }
 
 func chatRules(s Settings) chatqa.Rules {
 	return chatqa.Rules{SlowReply: time.Duration(s.Int(SettingSlowReplyMinutes)) * time.Minute}
@@ -34,13 +101,17 @@ type chatFigureRow struct {
 	unanswered                     bool
 	agents                         []string
 	startedAt, endedAt             time.Time
+	flags                          []string
+	flagPoints                     int
 }
 
-// refreshChatFigures recomputes the stored figures of the conversations an
-// import touched: one ordered pass over their messages, then one UPDATE.
-func refreshChatFigures(ctx context.Context, tx pgx.Tx, rules chatqa.Rules) error {
+// refreshChatFigures recomputes the stored figures and flags of the
+// conversations an import touched: one ordered pass over their messages,
+// then one UPDATE.
+func refreshChatFigures(ctx context.Context, tx pgx.Tx, settings Settings) error {
+	rules, flagRules := chatRules(settings), ChatFlagRules(settings)
 	rows, err := tx.Query(ctx, `
-		SELECT m.conversation_id, m.sender, m.agent_nick, m.sent_at
+		SELECT m.conversation_id, m.sender, m.agent_nick, m.sent_at, m.body
 		  FROM chat_messages m
 		 WHERE m.conversation_id IN (SELECT id FROM chat_touched)
 		 ORDER BY m.conversation_id, m.sent_at, m.id`)
@@ -56,14 +127,17 @@ func refreshChatFigures(ctx context.Context, tx pgx.Tx, rules chatqa.Rules) erro
 		if cur < 0 {
 			return
 		}
-		out = append(out, figureRow(cur, chatqa.Compute(msgs, rules)))
+		f := chatqa.Compute(msgs, rules)
+		r := figureRow(cur, f)
+		r.flags, r.flagPoints = flagSummary(chatqa.DetectFlags(msgs, f, flagRules), settings)
+		out = append(out, r)
 		msgs = msgs[:0]
 	}
 	for rows.Next() {
 		var id int64
 		var m chatqa.Message
 		var sender string
-		if err := rows.Scan(&id, &sender, &m.AgentNick, &m.SentAt); err != nil {
+		if err := rows.Scan(&id, &sender, &m.AgentNick, &m.SentAt, &m.Text); err != nil {
 			rows.Close()
 			return fmt.Errorf("models: chat figures: scan: %w", err)
 		}
@@ -82,14 +156,14 @@ func refreshChatFigures(ctx context.Context, tx pgx.Tx, rules chatqa.Rules) erro
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE chat_figs (
 		id bigint, messages int, buyer_messages int, agent_messages int, first_response_secs int,
 		longest_gap_secs int, slow_replies int, unanswered bool, agent_nicks text[],
-		started_at timestamptz, ended_at timestamptz) ON COMMIT DROP`); err != nil {
+		started_at timestamptz, ended_at timestamptz, flags text[], flag_points int) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("models: chat figures: temp table: %w", err)
 	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"chat_figs"},
-		[]string{"id", "messages", "buyer_messages", "agent_messages", "first_response_secs", "longest_gap_secs", "slow_replies", "unanswered", "agent_nicks", "started_at", "ended_at"},
+		[]string{"id", "messages", "buyer_messages", "agent_messages", "first_response_secs", "longest_gap_secs", "slow_replies", "unanswered", "agent_nicks", "started_at", "ended_at", "flags", "flag_points"},
 		pgx.CopyFromSlice(len(out), func(i int) ([]any, error) {
 			r := out[i]
-			return []any{r.id, r.messages, r.buyerMsgs, r.agentMsgs, r.firstResponse, r.longestGap, r.slowReplies, r.unanswered, r.agents, r.startedAt, r.endedAt}, nil
+			return []any{r.id, r.messages, r.buyerMsgs, r.agentMsgs, r.firstResponse, r.longestGap, r.slowReplies, r.unanswered, r.agents, r.startedAt, r.endedAt, r.flags, r.flagPoints}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("models: chat figures: copy: %w", err)
@@ -99,7 +173,7 @@ func refreshChatFigures(ctx context.Context, tx pgx.Tx, rules chatqa.Rules) erro
 		       messages = f.messages, buyer_messages = f.buyer_messages, agent_messages = f.agent_messages,
 		       first_response_secs = f.first_response_secs, longest_gap_secs = f.longest_gap_secs,
 		       slow_replies = f.slow_replies, unanswered = f.unanswered, agent_nicks = f.agent_nicks,
-		       started_at = f.started_at, ended_at = f.ended_at
+		       started_at = f.started_at, ended_at = f.ended_at, flags = f.flags, flag_points = f.flag_points
 		  FROM chat_figs f WHERE c.id = f.id`)
 	if err != nil {
 		return fmt.Errorf("models: chat figures: update: %w", err)
@@ -123,4 +197,21 @@ func figureRow(id int64, f chatqa.Figures) chatFigureRow {
 		}
 	}
 	return r
+}
+
+// flagSummary is the distinct kinds raised, in FlagKinds order, and the
+// points all flags take off together.
+func flagSummary(flags []chatqa.Flag, s Settings) ([]string, int) {
+	kinds, points := []string{}, 0
+	seen := map[chatqa.FlagKind]bool{}
+	for _, f := range flags {
+		points += FlagPoints(s, f.Kind)
+		seen[f.Kind] = true
+	}
+	for _, k := range chatqa.FlagKinds {
+		if seen[k] {
+			kinds = append(kinds, string(k))
+		}
+	}
+	return kinds, points
 }

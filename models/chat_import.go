@@ -74,7 +74,7 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 		if err := mergeChats(ctx, tx, &res); err != nil {
 			return err
 		}
-		if err := refreshChatFigures(ctx, tx, chatRules(settings)); err != nil {
+		if err := refreshChatFigures(ctx, tx, settings); err != nil {
 			return err
 		}
 		q, args := auditSQL(a, "import", "chats", fileName, nil, map[string]any{

@@ -21,6 +21,8 @@ type ChatSummary struct {
 	SlowReplies       int
 	Unanswered        bool
 	AgentNicks        pq.StringArray `gorm:"type:text[]"`
+	Flags             pq.StringArray `gorm:"type:text[]"`
+	FlagPoints        int
 }
 
 // TableName pins the table.
@@ -34,6 +36,7 @@ type ChatFilter struct {
 	MinMessages int
 	SlowOnly    bool
 	Unanswered  bool
+	Flag        string      // a flag kind the chat must have raised
 	Before      AuditCursor // keyset: (started_at, id) of the last row shown
 	Limit       int
 }
@@ -71,6 +74,9 @@ func (s *Store) ListChats(ctx context.Context, f ChatFilter) (ChatPage, error) {
 	}
 	if f.Unanswered {
 		q = q.Where("unanswered")
+	}
+	if f.Flag != "" {
+		q = q.Where("flags @> ARRAY[?]::text[]", f.Flag)
 	}
 	if !f.Before.IsZero() {
 		q = q.Where("(started_at, id) < (?, ?)", f.Before.At, f.Before.ID)

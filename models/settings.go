@@ -20,6 +20,8 @@ const (
 	SettingInt
 	SettingTimeZone
 	SettingChoice
+	SettingBool
+	SettingWords // a list, comma or new-line separated
 )
 
 // SettingDef describes one shop setting: its default (from the domain
@@ -100,6 +102,12 @@ func (s Settings) Int(key string) int {
 	return n
 }
 
+// Bool returns an on/off setting.
+func (s Settings) Bool(key string) bool { return s.Get(key) == "true" }
+
+// Words returns a list setting.
+func (s Settings) Words(key string) []string { return ParseNicks(s.Get(key)) }
+
 // Location is the shop's time zone; every time shown is in it.
 func (s Settings) Location() *time.Location {
 	loc, err := time.LoadLocation(s.Get(SettingTimeZoneKey))
@@ -153,6 +161,21 @@ func ValidateSetting(d SettingDef, raw string) (string, *FieldError) {
 		if _, err := time.LoadLocation(v); err != nil || v == "" || v == "Local" {
 			return v, &FieldError{Key: "settings.err.tz"}
 		}
+	case SettingBool:
+		switch strings.ToLower(v) {
+		case "true", "on", "1", "yes":
+			return "true", nil
+		case "false", "off", "0", "no", "":
+			return "false", nil
+		}
+		return v, &FieldError{Key: "settings.err.choice"}
+	case SettingWords:
+		words := ParseNicks(v) // same separators: commas (either width), semicolons, new lines
+		out := strings.Join(words, ", ")
+		if n := len([]rune(out)); n > d.Max {
+			return v, &FieldError{Key: "settings.err.len", Args: []any{d.Min, d.Max}}
+		}
+		return out, nil
 	case SettingChoice:
 		for _, c := range d.Choices {
 			if c == v {

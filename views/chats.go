@@ -14,8 +14,8 @@ import (
 
 // ChatFilterForm is the chat list's filter as typed.
 type ChatFilterForm struct {
-	From, To, Agent, Buyer, MinMessages string
-	Slow, Unanswered                    bool
+	From, To, Agent, Buyer, MinMessages, Flag string
+	Slow, Unanswered                          bool
 }
 
 // ChatsView is the chat list page.
@@ -39,7 +39,7 @@ func (v ChatsView) ListURL() string { return "/spot-checks/chats?" + v.query().E
 func (v ChatsView) query() url.Values {
 	q := url.Values{}
 	f := v.Filter
-	for k, val := range map[string]string{"from": f.From, "to": f.To, "agent": f.Agent, "buyer": f.Buyer, "min": f.MinMessages} {
+	for k, val := range map[string]string{"from": f.From, "to": f.To, "agent": f.Agent, "buyer": f.Buyer, "min": f.MinMessages, "flag": f.Flag} {
 		if val != "" {
 			q.Set(k, val)
 		}
@@ -53,12 +53,37 @@ func (v ChatsView) query() url.Values {
 	return q
 }
 
-// TranscriptView is one chat with its computed figures.
+// TranscriptView is one chat with its computed figures and flags.
 type TranscriptView struct {
-	T       models.Transcript
-	Figures chatqa.Figures
-	Limit   time.Duration
-	Names   map[string]string // agent nick -> the user's name, when mapped
+	T          models.Transcript
+	Figures    chatqa.Figures
+	Flags      []chatqa.Flag
+	FlagPoints int
+	Limit      time.Duration
+	Names      map[string]string // agent nick -> the user's name, when mapped
+}
+
+// FlagsAt lists the flags a message raised.
+func (v TranscriptView) FlagsAt(i int) []chatqa.Flag {
+	var out []chatqa.Flag
+	for _, f := range v.Flags {
+		if f.Index == i {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// FlagText names a flag, with its detail (the word, the amount).
+func FlagText(ctx context.Context, f chatqa.Flag) string {
+	name := i18n.T(ctx, "flag."+string(f.Kind))
+	switch f.Kind {
+	case chatqa.FlagBannedWord:
+		return name + "「" + f.Detail + "」"
+	case chatqa.FlagDiscountOver:
+		return name + " ¥" + f.Detail
+	}
+	return name
 }
 
 // AgentName is the user behind a nick, or the nick itself.

@@ -62,7 +62,7 @@ func (h *Handler) SaveSettings(c echo.Context) error {
 	typed := map[string]string{}
 	for _, d := range models.SettingDefs() {
 		if vals, ok := form[d.Key]; ok && len(vals) > 0 {
-			typed[d.Key] = vals[0]
+			typed[d.Key] = vals[len(vals)-1] // a checkbox after its hidden "false"
 		}
 	}
 	version, _ := strconv.Atoi(c.FormValue("version"))

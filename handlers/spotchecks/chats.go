@@ -20,14 +20,14 @@ func (h *Handler) Chats(c echo.Context) error {
 	v := views.ChatsView{
 		Filter: views.ChatFilterForm{
 			From: c.QueryParam("from"), To: c.QueryParam("to"), Agent: c.QueryParam("agent"),
-			Buyer: c.QueryParam("buyer"), MinMessages: c.QueryParam("min"),
+			Buyer: c.QueryParam("buyer"), MinMessages: c.QueryParam("min"), Flag: c.QueryParam("flag"),
 			Slow: c.QueryParam("slow") != "", Unanswered: c.QueryParam("unanswered") != "",
 		},
 		Errors: models.FieldErrors{},
 		Limit:  models.ChatRules(web.Settings(c)).SlowReply,
 	}
 	f := models.ChatFilter{
-		Agent: v.Filter.Agent, Buyer: v.Filter.Buyer, SlowOnly: v.Filter.Slow, Unanswered: v.Filter.Unanswered,
+		Agent: v.Filter.Agent, Buyer: v.Filter.Buyer, SlowOnly: v.Filter.Slow, Unanswered: v.Filter.Unanswered, Flag: v.Filter.Flag,
 		Before: models.ParseAuditCursor(c.QueryParam("before")),
 	}
 	if v.Filter.From != "" {
@@ -90,7 +90,13 @@ func (h *Handler) Transcript(c echo.Context) error {
 	for i, m := range t.Messages {
 		msgs[i] = chatqa.Message{Sender: chatqa.Sender(m.Sender), AgentNick: m.AgentNick, SentAt: m.SentAt, Text: m.Body}
 	}
-	rules := models.ChatRules(web.Settings(c))
-	v := views.TranscriptView{T: t, Figures: chatqa.Compute(msgs, rules), Limit: rules.SlowReply, Names: names}
+	settings := web.Settings(c)
+	rules := models.ChatRules(settings)
+	figures := chatqa.Compute(msgs, rules)
+	v := views.TranscriptView{T: t, Figures: figures, Limit: rules.SlowReply, Names: names,
+		Flags: chatqa.DetectFlags(msgs, figures, models.ChatFlagRules(settings))}
+	for _, f := range v.Flags {
+		v.FlagPoints += models.FlagPoints(settings, f.Kind)
+	}
 	return web.Render(c, http.StatusOK, views.TranscriptPage(v))
 }
