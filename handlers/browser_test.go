@@ -370,3 +370,43 @@ func TestBrowserChatImportAndTranscript(t *testing.T) {
 	b.screenshot("12-transcript")
 	b.atPhoneSize("13-transcript-phone", `[data-testid=transcript]`)
 }
+
+// TestBrowserScoreOneChat scores a chat end to end with the keyboard, as an
+// inspector works through a queue: J to the first category, then one key per
+// category; the draft saves itself; submit shows the score.
+func TestBrowserScoreOneChat(t *testing.T) {
+	a := newApp(t)
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	if _, err := a.store.ImportChats(context.Background(), models.SystemActor, strings.NewReader(uploadCSV), "chats.csv", shanghai, nil); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, a)
+	b.login(a.users[models.RoleQC].Username)
+	b.open("/spot-checks/chats?slow=1", `[data-testid=chat-row]`)
+	b.do("open the chat and start the review",
+		chromedp.Click(chromedp.CSS(`[data-testid=chat-row] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=start-review]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=start-review]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=score-panel]`)),
+	)
+	// Default card order: first_reply, reply_speed, opening, polite, closing,
+	// product, no_exaggeration, read_history (N/A), discount, promises (N/A), handover (N/A).
+	keys := "j" + "p5p5p5pnpnn"
+	b.do("rate every category with the keyboard",
+		chromedp.Click(chromedp.CSS(`h1`)),
+		chromedp.KeyEvent(keys),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=save-state]`)),
+	)
+	if got := b.text(`[data-testid=live-score]`); got != "" && got != "100.0%" {
+		t.Logf("live score before reload: %q", got)
+	}
+	b.screenshot("14-review-draft")
+	b.do("submit",
+		chromedp.Click(chromedp.CSS(`[data-testid=submit-review]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=score]`)),
+	)
+	if got := b.text(`[data-testid=score]`); got != "100.0%" {
+		t.Errorf("score after submit = %q, want 100.0%%", got)
+	}
+	b.screenshot("15-review-submitted")
+}

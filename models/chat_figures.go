@@ -29,7 +29,11 @@ const (
 	SettingBannedWords       = "words_banned"
 )
 
+// SettingPassMark is the quality score an agent must reach, in percent.
+const SettingPassMark = "pass_mark_percent"
+
 var chatSettings = append([]SettingDef{
+	{Key: SettingPassMark, Group: "settings.group.spot", Kind: SettingInt, Default: "80", Min: 0, Max: 100, Unit: "unit.percent"},
 	{Key: SettingSlowReplyMinutes, Group: "settings.group.spot", Kind: SettingInt, Default: "5", Min: 1, Max: 240, Unit: "unit.minutes"},
 	{Key: SettingFollowUpMinutes, Group: "settings.group.spot", Kind: SettingInt, Default: "15", Min: 1, Max: 240, Unit: "unit.minutes"},
 	{Key: SettingDiscountLimitYuan, Group: "settings.group.spot", Kind: SettingInt, Default: "20", Min: 0, Max: 100000, Unit: "unit.yuan"},

@@ -61,6 +61,17 @@ type TranscriptView struct {
 	FlagPoints int
 	Limit      time.Duration
 	Names      map[string]string // agent nick -> the user's name, when mapped
+	Reviews    []models.Review   // of this chat, one per agent at most
+}
+
+// ReviewOf returns the review of one agent in this chat, if any.
+func (v TranscriptView) ReviewOf(nick string) (models.Review, bool) {
+	for _, r := range v.Reviews {
+		if r.AgentNick == nick {
+			return r, true
+		}
+	}
+	return models.Review{}, false
 }
 
 // FlagsAt lists the flags a message raised.

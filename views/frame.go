@@ -58,6 +58,7 @@ var everyone = models.Roles
 var navigation = []NavItem{
 	{Href: "/", Key: "nav.today", Roles: everyone},
 	{Href: "/spot-checks", Key: "nav.chats", Roles: []models.Role{models.RoleManager, models.RoleQC}},
+	{Href: "/spot-checks/mine", Key: "nav.my_reviews", Roles: []models.Role{models.RoleAgent}},
 	{Href: "/admin/users", Key: "nav.users", Roles: []models.Role{models.RoleAdmin}},
 	{Href: "/admin/settings", Key: "nav.settings", Roles: []models.Role{models.RoleAdmin}},
 	{Href: "/admin/audit", Key: "nav.audit", Roles: []models.Role{models.RoleAdmin}},

@@ -1,7 +1,6 @@
 package spotchecks
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,7 +9,6 @@ import (
 
 	"kefudesk/handlers/web"
 	"kefudesk/models"
-	"kefudesk/models/chatqa"
 	"kefudesk/views"
 )
 
@@ -64,39 +62,27 @@ func (h *Handler) Chats(c echo.Context) error {
 	return web.Page(c, status, views.ChatsPage(v), views.ChatsSection(v))
 }
 
-// Transcript shows one chat with its figures, computed with the shop's
-// current reply limit (the stored figures serve lists and filters).
+// Transcript shows one chat with its figures and flags, computed with the
+// shop's current settings (the stored ones serve lists and filters).
 func (h *Handler) Transcript(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c, "id")
 	if err != nil {
-		return fmt.Errorf("spotchecks: chat id %q: %w", c.Param("id"), models.ErrNotFound)
+		return err
 	}
 	ctx := c.Request().Context()
-	t, err := h.store.ChatTranscript(ctx, id)
+	checks, err := h.store.CheckChat(ctx, id, web.Settings(c))
 	if err != nil {
 		return err
 	}
-	users, err := h.store.ListUsers(ctx)
+	names, err := h.nickNames(c)
 	if err != nil {
 		return err
 	}
-	names := map[string]string{}
-	for _, u := range users {
-		for _, n := range u.Nicks {
-			names[n] = u.Name()
-		}
+	reviews, err := h.store.ReviewsOfChat(ctx, id)
+	if err != nil {
+		return err
 	}
-	msgs := make([]chatqa.Message, len(t.Messages))
-	for i, m := range t.Messages {
-		msgs[i] = chatqa.Message{Sender: chatqa.Sender(m.Sender), AgentNick: m.AgentNick, SentAt: m.SentAt, Text: m.Body}
-	}
-	settings := web.Settings(c)
-	rules := models.ChatRules(settings)
-	figures := chatqa.Compute(msgs, rules)
-	v := views.TranscriptView{T: t, Figures: figures, Limit: rules.SlowReply, Names: names,
-		Flags: chatqa.DetectFlags(msgs, figures, models.ChatFlagRules(settings))}
-	for _, f := range v.Flags {
-		v.FlagPoints += models.FlagPoints(settings, f.Kind)
-	}
+	v := views.TranscriptView{T: checks.Transcript, Figures: checks.Figures, Flags: checks.Flags, FlagPoints: checks.Points,
+		Limit: models.ChatRules(web.Settings(c)).SlowReply, Names: names, Reviews: reviews}
 	return web.Render(c, http.StatusOK, views.TranscriptPage(v))
 }

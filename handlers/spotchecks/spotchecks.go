@@ -26,6 +26,16 @@ type Store interface {
 	FinishImportRun(ctx context.Context, id int64, res models.ChatImport, runErr error) error
 	ImportRunByID(ctx context.Context, id int64) (models.ImportRun, error)
 	RecentImportRuns(ctx context.Context, kind string, limit int) ([]models.ImportRun, error)
+	CheckChat(ctx context.Context, id int64, settings models.Settings) (models.ChatChecks, error)
+	StartReview(ctx context.Context, a models.Actor, chatID int64, agentNick string, settings models.Settings) (models.Review, error)
+	ReviewByID(ctx context.Context, id int64) (models.Review, error)
+	ScorecardVersionByID(ctx context.Context, id int64) (models.ScorecardVersion, error)
+	SaveReview(ctx context.Context, a models.Actor, id int64, f models.ReviewForm, final bool) (models.Review, error)
+	AddReviewComment(ctx context.Context, a models.Actor, reviewID, messageID int64, problem, suggested string) (models.ReviewComment, error)
+	ReviewComments(ctx context.Context, reviewID int64) ([]models.ReviewComment, error)
+	ReviewsOfChat(ctx context.Context, chatID int64) ([]models.Review, error)
+	AgentReviews(ctx context.Context, agentID int64, limit int) ([]models.Review, error)
+	AcknowledgeReview(ctx context.Context, a models.Actor, id int64) error
 }
 
 // Handler serves the spot-check pages.
@@ -51,4 +61,11 @@ func (h *Handler) Register(r *web.Router) {
 	r.Handle(http.MethodGet, "/spot-checks/import", h.ImportForm, roles...)
 	r.Handle(http.MethodPost, "/spot-checks/import", h.Import, roles...)
 	r.Handle(http.MethodGet, "/spot-checks/import/:id", h.ImportRun, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/chats/:id/reviews", h.StartReview, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/reviews/:rid", h.Review, models.RoleManager, models.RoleQC, models.RoleAgent)
+	r.Handle(http.MethodPost, "/spot-checks/reviews/:rid/draft", h.SaveDraft, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/reviews/:rid/submit", h.Submit, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/reviews/:rid/comments", h.AddComment, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/reviews/:rid/ack", h.Acknowledge, models.RoleAgent)
+	r.Handle(http.MethodGet, "/spot-checks/mine", h.Mine, models.RoleAgent)
 }

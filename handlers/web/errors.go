@@ -30,6 +30,8 @@ func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		switch {
 		case errors.Is(err, models.ErrNotFound):
 			code = http.StatusNotFound
+		case errors.Is(err, models.ErrNotYours):
+			code = http.StatusForbidden
 		case errors.As(err, &he):
 			code = he.Code
 		}

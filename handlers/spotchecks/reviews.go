@@ -1,0 +1,221 @@
+package spotchecks
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"kefudesk/handlers/web"
+	"kefudesk/models"
+	"kefudesk/models/scoring"
+	"kefudesk/views"
+)
+
+// StartReview opens (or creates) the review of one agent in a chat.
+func (h *Handler) StartReview(c echo.Context) error {
+	chatID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	r, err := h.store.StartReview(c.Request().Context(), web.Actor(c), chatID, c.FormValue("agent"), web.Settings(c))
+	if err != nil {
+		return err
+	}
+	return web.Redirect(c, fmt.Sprintf("/spot-checks/reviews/%d", r.ID))
+}
+
+// Review shows the review screen: the transcript beside the scorecard. An
+// inspector edits their draft; others (and the agent, once submitted) read.
+func (h *Handler) Review(c echo.Context) error {
+	v, err := h.reviewView(c)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, http.StatusOK, views.ReviewPage(v))
+}
+
+func (h *Handler) reviewView(c echo.Context) (views.ReviewView, error) {
+	id, err := pathID(c, "rid")
+	if err != nil {
+		return views.ReviewView{}, err
+	}
+	ctx := c.Request().Context()
+	r, err := h.store.ReviewByID(ctx, id)
+	if err != nil {
+		return views.ReviewView{}, err
+	}
+	u := web.User(c)
+	if u.Role == models.RoleAgent && (r.AgentID == nil || *r.AgentID != u.ID || !r.Submitted()) {
+		// Agents see their own finished reviews only; to anyone else this review does not exist.
+		return views.ReviewView{}, fmt.Errorf("spotchecks: review %d for agent %d: %w", id, u.ID, models.ErrNotFound)
+	}
+	card, err := h.store.ScorecardVersionByID(ctx, r.ScorecardVersionID)
+	if err != nil {
+		return views.ReviewView{}, err
+	}
+	checks, err := h.store.CheckChat(ctx, r.ConversationID, web.Settings(c))
+	if err != nil {
+		return views.ReviewView{}, err
+	}
+	comments, err := h.store.ReviewComments(ctx, id)
+	if err != nil {
+		return views.ReviewView{}, err
+	}
+	names, err := h.nickNames(c)
+	if err != nil {
+		return views.ReviewView{}, err
+	}
+	v := views.ReviewView{
+		Review: r, Card: card, Ratings: r.RatingMap(), Summary: r.Summary, Teaching: r.Teaching, TeachingNote: r.TeachingNote,
+		Transcript: views.TranscriptView{T: checks.Transcript, Figures: checks.Figures, Flags: checks.Flags, FlagPoints: checks.Points,
+			Limit: models.ChatRules(web.Settings(c)).SlowReply, Names: names},
+		Comments: map[int64][]models.ReviewComment{},
+		Editable: !r.Submitted() && r.InspectorID == u.ID,
+		IsAgent:  u.Role == models.RoleAgent,
+		PassMark: web.Settings(c).Int(models.SettingPassMark),
+	}
+	for _, cm := range comments {
+		v.Comments[cm.MessageID] = append(v.Comments[cm.MessageID], cm)
+	}
+	return v, nil
+}
+
+// parseReviewForm reads ratings as rating_<category id> = value or "na".
+func parseReviewForm(c echo.Context, card scoring.Card) models.ReviewForm {
+	f := models.ReviewForm{Ratings: map[string]scoring.Rating{}, Summary: c.FormValue("summary"),
+		Teaching: c.FormValue("teaching"), TeachingNote: c.FormValue("teaching_note")}
+	f.Version, _ = strconv.Atoi(c.FormValue("version"))
+	for _, cat := range card.Categories() {
+		raw := strings.TrimSpace(c.FormValue("rating_" + cat.ID))
+		switch {
+		case raw == "":
+		case raw == "na":
+			f.Ratings[cat.ID] = scoring.Rating{NA: true}
+		default:
+			n, err := strconv.Atoi(raw)
+			if err != nil {
+				n = -1 // out of every scale: reported as out of range
+			}
+			f.Ratings[cat.ID] = scoring.Rating{Value: n}
+		}
+	}
+	return f
+}
+
+// SaveDraft autosaves as the inspector rates (HTMX on every change) and
+// answers with the save state and the new version.
+func (h *Handler) SaveDraft(c echo.Context) error { return h.save(c, false) }
+
+// Submit finishes the review: every category rated or N/A, score computed.
+func (h *Handler) Submit(c echo.Context) error { return h.save(c, true) }
+
+func (h *Handler) save(c echo.Context, final bool) error {
+	v, err := h.reviewView(c)
+	if err != nil {
+		return err
+	}
+	if !v.Editable {
+		return models.ErrNotYours
+	}
+	f := parseReviewForm(c, v.Card.Card)
+	r, err := h.store.SaveReview(c.Request().Context(), web.Actor(c), v.Review.ID, f, final)
+	v.Ratings, v.Summary, v.Teaching, v.TeachingNote = f.Ratings, f.Summary, f.Teaching, f.TeachingNote
+	if errs, ok := models.AsValidation(err); ok {
+		v.Errors = errs
+		v.Review.Version = f.Version
+		return web.Page(c, http.StatusUnprocessableEntity, views.ReviewPage(v), views.ScorePanel(v))
+	}
+	if conflict, ok := models.AsConflict(err); ok {
+		v.Conflict = conflict
+		return web.Page(c, http.StatusConflict, views.ReviewPage(v), views.ScorePanel(v))
+	}
+	if err != nil {
+		return err
+	}
+	if !final {
+		return web.Render(c, http.StatusOK, views.SaveState(r))
+	}
+	if err := web.Flash(c, web.T(c, "reviews.submitted", views.Percent(r.Score))); err != nil {
+		return err
+	}
+	return web.Redirect(c, fmt.Sprintf("/spot-checks/reviews/%d", r.ID))
+}
+
+// AddComment notes what was wrong at a message and what to say instead.
+func (h *Handler) AddComment(c echo.Context) error {
+	v, err := h.reviewView(c)
+	if err != nil {
+		return err
+	}
+	msgID, _ := strconv.ParseInt(c.FormValue("message_id"), 10, 64)
+	_, err = h.store.AddReviewComment(c.Request().Context(), web.Actor(c), v.Review.ID, msgID, c.FormValue("problem"), c.FormValue("suggested_reply"))
+	block := views.CommentBlock{MessageID: msgID, Editable: v.Editable, ReviewID: v.Review.ID}
+	if errs, ok := models.AsValidation(err); ok {
+		block.Errors, block.Problem, block.Suggested = errs, c.FormValue("problem"), c.FormValue("suggested_reply")
+		block.Comments = v.Comments[msgID]
+		return web.Page(c, http.StatusUnprocessableEntity, views.ReviewPage(v), views.Comments(block))
+	}
+	if err != nil {
+		return err
+	}
+	if !web.Partial(c) {
+		return web.Redirect(c, fmt.Sprintf("/spot-checks/reviews/%d#m%d", v.Review.ID, msgID))
+	}
+	v, err = h.reviewView(c)
+	if err != nil {
+		return err
+	}
+	block.Comments = v.Comments[msgID]
+	return web.Render(c, http.StatusOK, views.Comments(block))
+}
+
+// Acknowledge records that the agent read the review.
+func (h *Handler) Acknowledge(c echo.Context) error {
+	id, err := pathID(c, "rid")
+	if err != nil {
+		return err
+	}
+	if err := h.store.AcknowledgeReview(c.Request().Context(), web.Actor(c), id); err != nil {
+		if errors.Is(err, models.ErrNotYours) {
+			return fmt.Errorf("spotchecks: acknowledge review %d: %w", id, models.ErrNotFound)
+		}
+		return err
+	}
+	return web.Redirect(c, fmt.Sprintf("/spot-checks/reviews/%d", id))
+}
+
+// Mine lists the agent's own finished reviews.
+func (h *Handler) Mine(c echo.Context) error {
+	u := web.User(c)
+	rs, err := h.store.AgentReviews(c.Request().Context(), u.ID, 100)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, http.StatusOK, views.MyReviewsPage(views.MyReviewsView{Reviews: rs, PassMark: web.Settings(c).Int(models.SettingPassMark)}))
+}
+
+func (h *Handler) nickNames(c echo.Context) (map[string]string, error) {
+	users, err := h.store.ListUsers(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, u := range users {
+		for _, n := range u.Nicks {
+			names[n] = u.Name()
+		}
+	}
+	return names, nil
+}
+
+func pathID(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("spotchecks: %s %q: %w", name, c.Param(name), models.ErrNotFound)
+	}
+	return id, nil
+}
