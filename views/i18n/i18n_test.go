@@ -8,12 +8,15 @@ import (
 	"testing"
 )
 
+// verbRe finds fmt verbs such as %d, %s, %.1f (not a literal percent sign).
+var verbRe = regexp.MustCompile(`%[-+# 0]*[0-9]*(\.[0-9]+)?[vdsfqxXtg]`)
+
 func TestEveryMessageHasBothLanguages(t *testing.T) {
 	for k, m := range messages {
 		if strings.TrimSpace(m.zh) == "" || strings.TrimSpace(m.en) == "" {
 			t.Errorf("%s: missing a language", k)
 		}
-		if strings.Count(m.zh, "%") != strings.Count(m.en, "%") {
+		if len(verbRe.FindAllString(strings.ReplaceAll(m.zh, "%%", ""), -1)) != len(verbRe.FindAllString(strings.ReplaceAll(m.en, "%%", ""), -1)) {
 			t.Errorf("%s: the languages take different arguments", k)
 		}
 	}
