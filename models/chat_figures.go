@@ -106,6 +106,7 @@ type chatFigureRow struct {
 	agents                         []string
 	startedAt, endedAt             time.Time
 	flags                          []string
+	receivedBy                     string
 	flagPoints                     int
 }
 
@@ -133,6 +134,7 @@ func refreshChatFigures(ctx context.Context, tx pgx.Tx, settings Settings) error
 		}
 		f := chatqa.Compute(msgs, rules)
 		r := figureRow(cur, f)
+		r.receivedBy = receiver(msgs)
 		r.flags, r.flagPoints = flagSummary(chatqa.DetectFlags(msgs, f, flagRules), settings)
 		out = append(out, r)
 		msgs = msgs[:0]
@@ -160,14 +162,14 @@ func refreshChatFigures(ctx context.Context, tx pgx.Tx, settings Settings) error
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE chat_figs (
 		id bigint, messages int, buyer_messages int, agent_messages int, first_response_secs int,
 		longest_gap_secs int, slow_replies int, unanswered bool, agent_nicks text[],
-		started_at timestamptz, ended_at timestamptz, flags text[], flag_points int) ON COMMIT DROP`); err != nil {
+		started_at timestamptz, ended_at timestamptz, flags text[], flag_points int, received_by text) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("models: chat figures: temp table: %w", err)
 	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"chat_figs"},
-		[]string{"id", "messages", "buyer_messages", "agent_messages", "first_response_secs", "longest_gap_secs", "slow_replies", "unanswered", "agent_nicks", "started_at", "ended_at", "flags", "flag_points"},
+		[]string{"id", "messages", "buyer_messages", "agent_messages", "first_response_secs", "longest_gap_secs", "slow_replies", "unanswered", "agent_nicks", "started_at", "ended_at", "flags", "flag_points", "received_by"},
 		pgx.CopyFromSlice(len(out), func(i int) ([]any, error) {
 			r := out[i]
-			return []any{r.id, r.messages, r.buyerMsgs, r.agentMsgs, r.firstResponse, r.longestGap, r.slowReplies, r.unanswered, r.agents, r.startedAt, r.endedAt, r.flags, r.flagPoints}, nil
+			return []any{r.id, r.messages, r.buyerMsgs, r.agentMsgs, r.firstResponse, r.longestGap, r.slowReplies, r.unanswered, r.agents, r.startedAt, r.endedAt, r.flags, r.flagPoints, r.receivedBy}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("models: chat figures: copy: %w", err)
@@ -177,7 +179,8 @@ func refreshChatFigures(ctx context.Context, tx pgx.Tx, settings Settings) error
 		       messages = f.messages, buyer_messages = f.buyer_messages, agent_messages = f.agent_messages,
 		       first_response_secs = f.first_response_secs, longest_gap_secs = f.longest_gap_secs,
 		       slow_replies = f.slow_replies, unanswered = f.unanswered, agent_nicks = f.agent_nicks,
-		       started_at = f.started_at, ended_at = f.ended_at, flags = f.flags, flag_points = f.flag_points
+		       started_at = f.started_at, ended_at = f.ended_at, flags = f.flags, flag_points = f.flag_points,
+		       received_by = f.received_by
 		  FROM chat_figs f WHERE c.id = f.id`)
 	if err != nil {
 		return fmt.Errorf("models: chat figures: update: %w", err)
@@ -218,4 +221,21 @@ func flagSummary(flags []chatqa.Flag, s Settings) ([]string, int) {
 		}
 	}
 	return kinds, points
+}
+
+// receiver is the sub-account whose window received the chat: the agent
+// column of the first buyer line that names one (Qianniu exports name the
+// window on every line), else the first agent who wrote.
+func receiver(msgs []chatqa.Message) string {
+	for _, m := range msgs {
+		if m.Sender == chatqa.Buyer && m.AgentNick != "" {
+			return m.AgentNick
+		}
+	}
+	for _, m := range msgs {
+		if m.Sender == chatqa.Agent {
+			return m.AgentNick
+		}
+	}
+	return ""
 }

@@ -191,10 +191,11 @@ func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport) error {
 			  FROM chat_stage s JOIN chat_touched t ON t.external_id = s.conv
 			 ORDER BY t.id, s.sent_at, s.line
 			ON CONFLICT DO NOTHING
-			RETURNING agent_nick, sent_at
+			RETURNING agent_nick, sent_at, sender
 		), nicks AS (
 			INSERT INTO chat_agent_nicks (nick, messages, first_seen, last_seen)
-			SELECT agent_nick, count(*), min(sent_at), max(sent_at) FROM added WHERE agent_nick <> '' GROUP BY agent_nick
+			SELECT agent_nick, count(*) FILTER (WHERE sender = 'agent'), min(sent_at), max(sent_at)
+			  FROM added WHERE agent_nick <> '' GROUP BY agent_nick
 			ON CONFLICT (nick) DO UPDATE
 			   SET messages   = chat_agent_nicks.messages + EXCLUDED.messages,
 			       first_seen = least(chat_agent_nicks.first_seen, EXCLUDED.first_seen),

@@ -26,7 +26,7 @@ type Review struct {
 	AgentNick          string
 	AgentID            *int64
 	InspectorID        int64
-	Status             string // draft, submitted
+	Status             string          // draft, submitted
 	Ratings            json.RawMessage `gorm:"type:jsonb"`
 	Prefilled          pq.StringArray  `gorm:"type:text[]"`
 	Summary            string

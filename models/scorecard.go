@@ -48,7 +48,7 @@ func (s *Store) ActiveScorecard(ctx context.Context) (ScorecardVersion, error) {
 			return fmt.Errorf("models: lock scorecards: %w", err)
 		}
 		var row scorecardVersionRow
-		err := tx.Raw(scorecardVersionSQL+` WHERE s.active ORDER BY s.id, v.number DESC LIMIT 1`).Scan(&row).Error
+		err := tx.Raw(scorecardVersionSQL + ` WHERE s.active ORDER BY s.id, v.number DESC LIMIT 1`).Scan(&row).Error
 		if err != nil {
 			return fmt.Errorf("models: unable to read scorecard: %w", err)
 		}

@@ -24,7 +24,7 @@ type Row struct {
 	Line           int // 1-based line (record) number in the file, header = 1
 	ConversationID string
 	Buyer          string
-	Agent          string // sub-account nick; required for agent messages
+	Agent          string // sub-account nick: the writer of an agent message, the receiving window on a buyer's line
 	Sender         string // buyer, agent or system
 	SentAt         time.Time
 	Text           string
@@ -237,9 +237,6 @@ func (r *Reader) row(line int, conv, buyer, agent, sender, sentAt, text string) 
 	}
 	if row.Sender == "agent" && agent == "" {
 		return bad("chats.err.no_agent")
-	}
-	if row.Sender != "agent" {
-		row.Agent = "" // a buyer's line names the agent of the chat, not the writer
 	}
 	t, err := ParseTime(sentAt, r.loc)
 	if err != nil {
