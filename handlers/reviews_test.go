@@ -150,3 +150,55 @@ func count(t *testing.T, a *app, q string) int64 {
 	}
 	return n
 }
+
+func TestSamplingPlanFillsTheInspectorsQueue(t *testing.T) {
+	a := newApp(t) // the clock says 2026-11-11 10:00 in Shanghai: a daily plan draws 11-10
+	qc := a.loginAs(models.RoleQC)
+	yesterday := strings.NewReplacer("2026-11-11", "2026-11-10", "2026-11-12", "2026-11-10").Replace(uploadCSV + flaggedCSV[strings.Index(flaggedCSV, "\n")+1:])
+	waitForRun(t, qc, qc.upload("/spot-checks/import", "y.csv", yesterday).Header.Get("Location"))
+
+	// Bad input: told next to the fields, typed values kept.
+	res := qc.postForm("/spot-checks/plans", url.Values{"name": {"每日"}, "period": {"day"}, "per_agent": {"0"}, "low_weight": {"2"}, "min_messages": {"0"}, "due_days": {"2"}}, "HX-Request", "true")
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `data-testid="error-per_agent"`) || !strings.Contains(res.Body, `data-testid="error-inspectors"`) || strings.Contains(res.Body, "<html") {
+		t.Fatalf("bad plan: %d %s", res.StatusCode, res.Body)
+	}
+	if v := res.doc(t).Find(`#name`).AttrOr("value", ""); v != "每日" {
+		t.Errorf("name not kept: %q", v)
+	}
+	res = qc.postForm("/spot-checks/plans", url.Values{"name": {"每日抽查"}, "period": {"day"}, "per_agent": {"5"}, "low_weight": {"2"},
+		"min_messages": {"0"}, "due_days": {"1"}, "inspectors": {itoa(a.users[models.RoleQC].ID)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create plan: %d %s", res.StatusCode, res.Body)
+	}
+	d := qc.get("/spot-checks/plans").doc(t)
+	action, _ := d.Find(`[data-testid="plan"] form`).Attr("action")
+	if res := qc.postForm(action, url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("run: %d", res.StatusCode)
+	}
+	if flash := qc.get("/spot-checks/plans").doc(t).Find(`[data-testid="flash"]`).Text(); !strings.Contains(flash, "已抽取 4 条聊天") {
+		t.Errorf("flash after draw = %q", flash)
+	}
+	q := qc.get("/spot-checks/queue").doc(t)
+	if n := q.Find(`[data-testid="queue-item"]`).Length(); n != 4 {
+		t.Fatalf("queue has %d items", n)
+	}
+	if got := qc.get("/").doc(t).Find(`[data-testid="card-queue"] .big`).Text(); got != "4" {
+		t.Errorf("today card shows %q", got)
+	}
+	// Running again in the same period draws nothing more.
+	qc.postForm(action, url.Values{})
+	if flash := qc.get("/spot-checks/plans").doc(t).Find(`[data-testid="flash"]`).Text(); !strings.Contains(flash, "未重复抽取") {
+		t.Errorf("second run flash = %q", flash)
+	}
+	// Start from the queue: the chat opens for review.
+	form := q.Find(`[data-testid="queue-item"] form`).First()
+	act, _ := form.Attr("action")
+	agent, _ := form.Find(`input[name="agent"]`).Attr("value")
+	if res := qc.postForm(act, url.Values{"agent": {agent}}); res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "/spot-checks/reviews/") {
+		t.Errorf("start from queue: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	// An agent's today page shows their unread reviews instead.
+	if a.loginAs(models.RoleAgent).get("/").doc(t).Find(`[data-testid="card-reviews"]`).Length() != 1 {
+		t.Error("agent has no reviews card")
+	}
+}

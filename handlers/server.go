@@ -89,10 +89,10 @@ func New(cfg Config) *Server {
 	})
 	r.Public(http.MethodGet, "/static/*", echo.WrapHandler(staticFiles()))
 	auth.New(cfg.Store, cfg.Sessions, cfg.LoginPolicy).Register(r)
-	today.New(cfg.Now).Register(r)
+	today.New(cfg.Store, cfg.Now).Register(r)
 	admin.New(cfg.Store).Register(r)
 	events.New(cfg.Hub, cfg.Stop).Register(r)
-	spotchecks.New(cfg.Store, cfg.Log, cfg.Background).Register(r)
+	spotchecks.New(cfg.Store, cfg.Log, cfg.Background, cfg.Now).Register(r)
 	return &Server{Echo: e, Router: r}
 }
 

@@ -57,7 +57,9 @@ var everyone = models.Roles
 // shown only to the roles its routes allow (the router enforces the same).
 var navigation = []NavItem{
 	{Href: "/", Key: "nav.today", Roles: everyone},
-	{Href: "/spot-checks", Key: "nav.chats", Roles: []models.Role{models.RoleManager, models.RoleQC}},
+	{Href: "/spot-checks/queue", Key: "nav.queue", Roles: []models.Role{models.RoleManager, models.RoleQC}},
+	{Href: "/spot-checks/chats", Key: "nav.chats", Roles: []models.Role{models.RoleManager, models.RoleQC}},
+	{Href: "/spot-checks/plans", Key: "nav.plans", Roles: []models.Role{models.RoleManager, models.RoleQC}},
 	{Href: "/spot-checks/mine", Key: "nav.my_reviews", Roles: []models.Role{models.RoleAgent}},
 	{Href: "/admin/users", Key: "nav.users", Roles: []models.Role{models.RoleAdmin}},
 	{Href: "/admin/settings", Key: "nav.settings", Roles: []models.Role{models.RoleAdmin}},

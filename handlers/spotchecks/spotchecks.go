@@ -36,6 +36,10 @@ type Store interface {
 	ReviewsOfChat(ctx context.Context, chatID int64) ([]models.Review, error)
 	AgentReviews(ctx context.Context, agentID int64, limit int) ([]models.Review, error)
 	AcknowledgeReview(ctx context.Context, a models.Actor, id int64) error
+	ListPlans(ctx context.Context) ([]models.SamplingPlan, error)
+	CreatePlan(ctx context.Context, a models.Actor, f models.PlanForm) (models.SamplingPlan, error)
+	RunPlan(ctx context.Context, a models.Actor, planID int64, now time.Time, loc *time.Location) (models.DrawResult, error)
+	InspectorQueue(ctx context.Context, inspectorID int64, limit int) ([]models.QueueItem, error)
 }
 
 // Handler serves the spot-check pages.
@@ -43,11 +47,12 @@ type Handler struct {
 	store Store
 	log   *slog.Logger
 	bg    context.Context // the server's lifetime: imports outlive the upload request
+	now   func() time.Time
 }
 
-// New builds the handler.
-func New(store Store, log *slog.Logger, bg context.Context) *Handler {
-	return &Handler{store: store, log: log, bg: bg}
+// New builds the handler; now is the clock.
+func New(store Store, log *slog.Logger, bg context.Context, now func() time.Time) *Handler {
+	return &Handler{store: store, log: log, bg: bg, now: now}
 }
 
 // Register adds the routes: managers and QC inspectors only.
@@ -68,4 +73,8 @@ func (h *Handler) Register(r *web.Router) {
 	r.Handle(http.MethodPost, "/spot-checks/reviews/:rid/comments", h.AddComment, roles...)
 	r.Handle(http.MethodPost, "/spot-checks/reviews/:rid/ack", h.Acknowledge, models.RoleAgent)
 	r.Handle(http.MethodGet, "/spot-checks/mine", h.Mine, models.RoleAgent)
+	r.Handle(http.MethodGet, "/spot-checks/plans", h.Plans, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/plans", h.CreatePlan, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/plans/:id/run", h.RunPlan, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/queue", h.Queue, roles...)
 }
