@@ -45,7 +45,7 @@ func TestReviewFlow(t *testing.T) {
 	// The automatic checks pre-filled what they found: no greeting, banned
 	// word (polite), discount over the limit, no closing.
 	for cat, want := range map[string]string{"opening": "0", "polite": "3", "discount": "0", "closing": "0"} {
-		if got := d.Find(`input[name="rating_` + cat + `"][checked]`).AttrOr("value", ""); got != want {
+		if got := d.Find(`input[name="rating_`+cat+`"][checked]`).AttrOr("value", ""); got != want {
 			t.Errorf("pre-filled %s = %q, want %q", cat, got, want)
 		}
 	}
