@@ -59,7 +59,7 @@ var foundationSettings = []SettingDef{
 
 // SettingDefs lists every setting in the order the settings page shows them.
 func SettingDefs() []SettingDef {
-	return concat(foundationSettings, chatSettings)
+	return concat(foundationSettings, chatSettings, appealSettings)
 }
 
 func concat(groups ...[]SettingDef) []SettingDef {

@@ -60,6 +60,7 @@ var navigation = []NavItem{
 	{Href: "/spot-checks/queue", Key: "nav.queue", Roles: []models.Role{models.RoleManager, models.RoleQC}},
 	{Href: "/spot-checks/chats", Key: "nav.chats", Roles: []models.Role{models.RoleManager, models.RoleQC}},
 	{Href: "/spot-checks/plans", Key: "nav.plans", Roles: []models.Role{models.RoleManager, models.RoleQC}},
+	{Href: "/spot-checks/appeals", Key: "nav.appeals", Roles: []models.Role{models.RoleManager, models.RoleQC}},
 	{Href: "/spot-checks/mine", Key: "nav.my_reviews", Roles: []models.Role{models.RoleAgent}},
 	{Href: "/admin/users", Key: "nav.users", Roles: []models.Role{models.RoleAdmin}},
 	{Href: "/admin/settings", Key: "nav.settings", Roles: []models.Role{models.RoleAdmin}},

@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"kefudesk/models"
 	"kefudesk/models/scoring"
@@ -24,6 +25,53 @@ type ReviewView struct {
 	PassMark     int
 	Errors       models.FieldErrors
 	Conflict     *models.ConflictError
+
+	Appeal         *models.Appeal
+	AppealDeadline time.Time
+	CanAppeal      bool
+	CanResolve     bool
+	AppealErrors   models.FieldErrors
+	Proposed       map[string]scoring.Rating // as typed in the appeal form
+	Reasons        map[string]string
+	Resolution     string
+	Names          map[int64]string // user id -> name
+}
+
+// RatingText shows a rating in words: pass/fail, a number, N/A, or a dash.
+func RatingText(ctx context.Context, c scoring.Category, r scoring.Rating, ok bool) string {
+	switch {
+	case !ok:
+		return "—"
+	case r.NA:
+		return i18n.T(ctx, "reviews.na")
+	}
+	return ScaleLabel(ctx, c, fmt.Sprint(r.Value))
+}
+
+// ProposedIs reports whether the appeal form had val for category id.
+func (v ReviewView) ProposedIs(id, val string) bool {
+	r, ok := v.Proposed[id]
+	if !ok {
+		return val == ""
+	}
+	if val == "na" {
+		return r.NA
+	}
+	return !r.NA && fmt.Sprint(r.Value) == val
+}
+
+// CategoryOf finds a category of the review's card.
+func (v ReviewView) CategoryOf(id string) scoring.Category {
+	c, _ := v.Card.Card.Category(id)
+	return c
+}
+
+// AppealsView lists open appeals.
+type AppealsView struct {
+	Appeals []models.OpenAppeal
+	Now     time.Time
+	Names   map[int64]string
+	Me      int64
 }
 
 // Rated reports whether category id holds value v (or "na").

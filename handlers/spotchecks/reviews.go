@@ -81,7 +81,14 @@ func (h *Handler) reviewView(c echo.Context) (views.ReviewView, error) {
 	for _, cm := range comments {
 		v.Comments[cm.MessageID] = append(v.Comments[cm.MessageID], cm)
 	}
-	return v, nil
+	if v.Appeal, err = h.store.AppealOfReview(ctx, id); err != nil {
+		return views.ReviewView{}, err
+	}
+	v.AppealDeadline = models.AppealDeadline(r, web.Settings(c))
+	v.CanAppeal = v.IsAgent && v.Appeal == nil && r.Submitted() && !h.now().After(v.AppealDeadline)
+	v.CanResolve = !v.IsAgent && v.Appeal != nil && v.Appeal.Open() && r.InspectorID != u.ID
+	v.Names, err = h.userNames(c)
+	return v, err
 }
 
 // parseReviewForm reads ratings as rating_<category id> = value or "na".

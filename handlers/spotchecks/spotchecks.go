@@ -13,6 +13,7 @@ import (
 
 	"kefudesk/handlers/web"
 	"kefudesk/models"
+	"kefudesk/models/scoring"
 )
 
 // Store is what these pages need from the model layer.
@@ -40,6 +41,10 @@ type Store interface {
 	CreatePlan(ctx context.Context, a models.Actor, f models.PlanForm) (models.SamplingPlan, error)
 	RunPlan(ctx context.Context, a models.Actor, planID int64, now time.Time, loc *time.Location) (models.DrawResult, error)
 	InspectorQueue(ctx context.Context, inspectorID int64, limit int) ([]models.QueueItem, error)
+	FileAppeal(ctx context.Context, a models.Actor, reviewID int64, proposed map[string]scoring.Rating, reasons map[string]string, now time.Time) (models.Appeal, error)
+	AppealOfReview(ctx context.Context, reviewID int64) (*models.Appeal, error)
+	ResolveAppeal(ctx context.Context, a models.Actor, appealID int64, version int, accepted map[string]bool, reason string) (models.Appeal, error)
+	OpenAppeals(ctx context.Context, limit int) ([]models.OpenAppeal, error)
 }
 
 // Handler serves the spot-check pages.
@@ -77,4 +82,7 @@ func (h *Handler) Register(r *web.Router) {
 	r.Handle(http.MethodPost, "/spot-checks/plans", h.CreatePlan, roles...)
 	r.Handle(http.MethodPost, "/spot-checks/plans/:id/run", h.RunPlan, roles...)
 	r.Handle(http.MethodGet, "/spot-checks/queue", h.Queue, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/reviews/:rid/appeal", h.FileAppeal, models.RoleAgent)
+	r.Handle(http.MethodPost, "/spot-checks/reviews/:rid/resolve", h.ResolveAppeal, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/appeals", h.Appeals, roles...)
 }

@@ -17,6 +17,7 @@ import (
 type Store interface {
 	InspectorQueue(ctx context.Context, inspectorID int64, limit int) ([]models.QueueItem, error)
 	AgentReviews(ctx context.Context, agentID int64, limit int) ([]models.Review, error)
+	OpenAppeals(ctx context.Context, limit int) ([]models.OpenAppeal, error)
 }
 
 // Handler serves /.
@@ -47,6 +48,13 @@ func (h *Handler) Show(c echo.Context) error {
 			return err
 		}
 		v.Queue, v.HasQueue = q, true
+		if u.Role == models.RoleManager {
+			ap, err := h.store.OpenAppeals(ctx, 500)
+			if err != nil {
+				return err
+			}
+			v.Appeals, v.HasAppeals = ap, true
+		}
 	case models.RoleAgent:
 		rs, err := h.store.AgentReviews(ctx, u.ID, 100)
 		if err != nil {
