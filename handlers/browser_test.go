@@ -409,4 +409,6 @@ func TestBrowserScoreOneChat(t *testing.T) {
 		t.Errorf("score after submit = %q, want 100.0%%", got)
 	}
 	b.screenshot("15-review-submitted")
+	b.open("/spot-checks/quality?from=2026-11-01&to=2026-11-30", `[data-testid=quality-agent]`)
+	b.screenshot("16-quality")
 }

@@ -45,6 +45,10 @@ type Store interface {
 	AppealOfReview(ctx context.Context, reviewID int64) (*models.Appeal, error)
 	ResolveAppeal(ctx context.Context, a models.Actor, appealID int64, version int, accepted map[string]bool, reason string) (models.Appeal, error)
 	OpenAppeals(ctx context.Context, limit int) ([]models.OpenAppeal, error)
+	Quality(ctx context.Context, from, to time.Time, loc *time.Location, passMark int) (models.QualityReport, error)
+	ReviewsForExport(ctx context.Context, from, to time.Time) ([]models.ReviewExportRow, error)
+	SearchReplies(ctx context.Context, q string, before int64, limit int) ([]models.ReplyEntry, error)
+	TeachingCases(ctx context.Context, from, to time.Time) ([]models.TeachingCase, error)
 }
 
 // Handler serves the spot-check pages.
@@ -85,4 +89,8 @@ func (h *Handler) Register(r *web.Router) {
 	r.Handle(http.MethodPost, "/spot-checks/reviews/:rid/appeal", h.FileAppeal, models.RoleAgent)
 	r.Handle(http.MethodPost, "/spot-checks/reviews/:rid/resolve", h.ResolveAppeal, roles...)
 	r.Handle(http.MethodGet, "/spot-checks/appeals", h.Appeals, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/quality", h.Quality, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/quality.xlsx", h.QualityExport, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/replies", h.Replies, models.RoleManager, models.RoleQC, models.RoleAgent)
+	r.Handle(http.MethodGet, "/spot-checks/cases", h.Cases, roles...)
 }
