@@ -49,6 +49,11 @@ type Store interface {
 	ReviewsForExport(ctx context.Context, from, to time.Time) ([]models.ReviewExportRow, error)
 	SearchReplies(ctx context.Context, q string, before int64, limit int) ([]models.ReplyEntry, error)
 	TeachingCases(ctx context.Context, from, to time.Time) ([]models.TeachingCase, error)
+	ListScorecards(ctx context.Context) ([]models.ScorecardSummary, error)
+	LatestScorecard(ctx context.Context, id int64) (models.ScorecardVersion, int, error)
+	SaveScorecard(ctx context.Context, a models.Actor, f models.ScorecardForm) (models.ScorecardVersion, error)
+	CopyScorecard(ctx context.Context, a models.Actor, fromID int64, name string) (int64, error)
+	ActivateScorecard(ctx context.Context, a models.Actor, id int64) error
 }
 
 // Handler serves the spot-check pages.
@@ -93,4 +98,9 @@ func (h *Handler) Register(r *web.Router) {
 	r.Handle(http.MethodGet, "/spot-checks/quality.xlsx", h.QualityExport, roles...)
 	r.Handle(http.MethodGet, "/spot-checks/replies", h.Replies, models.RoleManager, models.RoleQC, models.RoleAgent)
 	r.Handle(http.MethodGet, "/spot-checks/cases", h.Cases, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/scorecards", h.Scorecards, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/scorecards", h.CopyScorecard, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/scorecards/:id", h.EditScorecard, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/scorecards/:id", h.SaveScorecard, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/scorecards/:id/activate", h.ActivateScorecard, roles...)
 }
