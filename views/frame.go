@@ -62,6 +62,7 @@ var navigation = []NavItem{
 	{Href: "/spot-checks/plans", Key: "nav.plans", Roles: []models.Role{models.RoleManager, models.RoleQC}},
 	{Href: "/spot-checks/appeals", Key: "nav.appeals", Roles: []models.Role{models.RoleManager, models.RoleQC}},
 	{Href: "/spot-checks/scorecards", Key: "nav.scorecards", Roles: []models.Role{models.RoleManager, models.RoleQC}},
+	{Href: "/spot-checks/calibration", Key: "nav.calibration", Roles: []models.Role{models.RoleManager, models.RoleQC}},
 	{Href: "/spot-checks/quality", Key: "nav.quality", Roles: []models.Role{models.RoleManager, models.RoleQC}},
 	{Href: "/spot-checks/cases", Key: "nav.cases", Roles: []models.Role{models.RoleManager, models.RoleQC}},
 	{Href: "/spot-checks/replies", Key: "nav.replies", Roles: []models.Role{models.RoleManager, models.RoleQC, models.RoleAgent}},

@@ -75,8 +75,11 @@ type AppealsView struct {
 }
 
 // Rated reports whether category id holds value v (or "na").
-func (v ReviewView) Rated(id, val string) bool {
-	r, ok := v.Ratings[id]
+func (v ReviewView) Rated(id, val string) bool { return RatedAs(v.Ratings, id, val) }
+
+// RatedAs reports whether ratings hold val (a number or "na") for id.
+func RatedAs(ratings map[string]scoring.Rating, id, val string) bool {
+	r, ok := ratings[id]
 	if !ok {
 		return false
 	}

@@ -54,6 +54,15 @@ type Store interface {
 	SaveScorecard(ctx context.Context, a models.Actor, f models.ScorecardForm) (models.ScorecardVersion, error)
 	CopyScorecard(ctx context.Context, a models.Actor, fromID int64, name string) (int64, error)
 	ActivateScorecard(ctx context.Context, a models.Actor, id int64) error
+	StartRound(ctx context.Context, a models.Actor, f models.RoundForm) (models.CalibrationRound, error)
+	ListRounds(ctx context.Context) ([]models.CalibrationRound, error)
+	RoundByID(ctx context.Context, id int64) (models.CalibrationRound, error)
+	RoundItems(ctx context.Context, roundID, inspectorID int64) ([]models.CalibrationItem, error)
+	ScoreCalibration(ctx context.Context, a models.Actor, itemID int64, ratings map[string]scoring.Rating, openedAt time.Time) error
+	ItemScores(ctx context.Context, itemID, asking int64) ([]models.CalibrationScore, bool, error)
+	CloseRound(ctx context.Context, a models.Actor, id int64) error
+	RoundResults(ctx context.Context, r models.CalibrationRound) (models.RoundResult, error)
+	InspectorPaces(ctx context.Context, from, to time.Time) ([]models.InspectorPace, error)
 }
 
 // Handler serves the spot-check pages.
@@ -103,4 +112,10 @@ func (h *Handler) Register(r *web.Router) {
 	r.Handle(http.MethodGet, "/spot-checks/scorecards/:id", h.EditScorecard, roles...)
 	r.Handle(http.MethodPost, "/spot-checks/scorecards/:id", h.SaveScorecard, roles...)
 	r.Handle(http.MethodPost, "/spot-checks/scorecards/:id/activate", h.ActivateScorecard, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/calibration", h.Calibration, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/calibration", h.StartRound, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/calibration/:id", h.Round, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/calibration/:id/close", h.CloseRound, models.RoleManager)
+	r.Handle(http.MethodGet, "/spot-checks/calibration/:id/items/:item", h.RoundItem, roles...)
+	r.Handle(http.MethodPost, "/spot-checks/calibration/:id/items/:item", h.ScoreItem, roles...)
 }
