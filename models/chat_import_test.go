@@ -200,3 +200,31 @@ func TestImportRealJDDCTranscripts(t *testing.T) {
 		t.Error("no slow replies found despite 6-minute pauses")
 	}
 }
+
+// A 100,000-row file with every row twice imports in one go; duplicates
+// within the file are skipped like re-imported ones.
+func TestImportLargeFileWithDuplicateRows(t *testing.T) {
+	s, _ := newStore(t)
+	var buf bytes.Buffer
+	buf.WriteString("conversation_id,buyer,agent,sender,sent_at,text\n")
+	at := time.Date(2026, 11, 11, 0, 0, 0, 0, shanghai)
+	for i := 0; i < 50000; i++ {
+		sender := "buyer"
+		if i%2 == 1 {
+			sender = "agent"
+		}
+		line := fmt.Sprintf("big%d,b%d,店:客服%d,%s,%s,消息 %d\n", i/10, i/10, i%7, sender, at.Add(time.Duration(i)*time.Second).Format("2006-01-02 15:04:05"), i)
+		buf.WriteString(line)
+		buf.WriteString(line)
+	}
+	res, err := s.ImportChats(context.Background(), models.SystemActor, &buf, "big.csv", shanghai, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 100000 || res.Added != 50000 || res.Duplicates != 50000 || res.Conversations != 5000 {
+		t.Errorf("result %+v", res)
+	}
+	if n := count(t, s, `SELECT count(*) FROM chat_messages`); n != 50000 {
+		t.Errorf("messages %d", n)
+	}
+}

@@ -24,6 +24,7 @@ type AgentQuality struct {
 	ResponseRate  float64
 	HasRate       bool
 	Attention     bool // below the team's mean on both response rate and quality
+	Weeks         []WeekScore
 }
 
 // AppealRate is the share of the agent's reviews appealed.
@@ -130,6 +131,12 @@ func (s *Store) Quality(ctx context.Context, from, to time.Time, loc *time.Locat
 		}
 		a.Reviews++
 		a.MeanScore += r.Score
+		if n := len(a.Weeks); n == 0 || !a.Weeks[n-1].Week.Equal(weekStart(r.StartedAt, loc)) {
+			a.Weeks = append(a.Weeks, WeekScore{Week: weekStart(r.StartedAt, loc)})
+		}
+		aw := &a.Weeks[len(a.Weeks)-1]
+		aw.Reviews++
+		aw.MeanScore += r.Score
 		sum += r.Score
 		if r.AppealStatus != nil {
 			a.Appeals++
@@ -190,6 +197,9 @@ func (s *Store) Quality(ctx context.Context, from, to time.Time, loc *time.Locat
 	teams := map[Team]*TeamQuality{}
 	for _, a := range agents {
 		a.MeanScore /= float64(a.Reviews)
+		for i := range a.Weeks {
+			a.Weeks[i].MeanScore /= float64(a.Weeks[i].Reviews)
+		}
 		a.Attention = a.HasRate && a.ResponseRate < avgRate && a.MeanScore < rep.TeamMean
 		rep.Agents = append(rep.Agents, *a)
 		t := teams[a.Team]

@@ -74,3 +74,23 @@ func (v CasesView) Prev() string {
 func (v CasesView) Next() string {
 	return "/spot-checks/cases?week=" + v.Week.AddDate(0, 0, 7).Format(time.DateOnly)
 }
+
+// ReceptionView is one day's reception per agent.
+type ReceptionView struct {
+	Day          time.Time
+	Rates        []models.AgentRate
+	TeamRate     float64
+	TeamReceived float64 // mean chats per agent
+	TeamFirst    float64 // mean of the agents' average first reply, seconds
+	Names        map[string]string
+}
+
+// Name is the person behind a nick, or the nick.
+func (v ReceptionView) Name(nick string) string {
+	if n, ok := v.Names[nick]; ok {
+		return n
+	}
+	return nick
+}
+
+func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

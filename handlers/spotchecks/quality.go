@@ -156,3 +156,32 @@ func (h *Handler) Cases(c echo.Context) error {
 	}
 	return web.Render(c, http.StatusOK, views.CasesPage(views.CasesView{Week: start, Cases: list}))
 }
+
+// Reception shows one day's reception volume, response rate and average
+// first reply per agent, with the team's averages for the same day.
+func (h *Handler) Reception(c echo.Context) error {
+	loc := web.Loc(c)
+	n := h.now().In(loc)
+	day := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, -1)
+	if d, err := time.ParseInLocation(time.DateOnly, c.QueryParam("day"), loc); err == nil {
+		day = d
+	}
+	rates, avg, err := h.store.AgentRates(c.Request().Context(), day, day.AddDate(0, 0, 1))
+	if err != nil {
+		return err
+	}
+	names, err := h.nickNames(c)
+	if err != nil {
+		return err
+	}
+	v := views.ReceptionView{Day: day, Rates: rates, TeamRate: avg, Names: names}
+	for _, r := range rates {
+		v.TeamReceived += float64(r.Received)
+		v.TeamFirst += r.AvgFirstReply
+	}
+	if len(rates) > 0 {
+		v.TeamReceived /= float64(len(rates))
+		v.TeamFirst /= float64(len(rates))
+	}
+	return web.Render(c, http.StatusOK, views.ReceptionPage(v))
+}

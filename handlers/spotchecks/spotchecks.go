@@ -63,6 +63,7 @@ type Store interface {
 	CloseRound(ctx context.Context, a models.Actor, id int64) error
 	RoundResults(ctx context.Context, r models.CalibrationRound) (models.RoundResult, error)
 	InspectorPaces(ctx context.Context, from, to time.Time) ([]models.InspectorPace, error)
+	AgentRates(ctx context.Context, from, to time.Time) ([]models.AgentRate, float64, error)
 }
 
 // Handler serves the spot-check pages.
@@ -104,6 +105,7 @@ func (h *Handler) Register(r *web.Router) {
 	r.Handle(http.MethodPost, "/spot-checks/reviews/:rid/resolve", h.ResolveAppeal, roles...)
 	r.Handle(http.MethodGet, "/spot-checks/appeals", h.Appeals, roles...)
 	r.Handle(http.MethodGet, "/spot-checks/quality", h.Quality, roles...)
+	r.Handle(http.MethodGet, "/spot-checks/reception", h.Reception, roles...)
 	r.Handle(http.MethodGet, "/spot-checks/quality.xlsx", h.QualityExport, roles...)
 	r.Handle(http.MethodGet, "/spot-checks/replies", h.Replies, models.RoleManager, models.RoleQC, models.RoleAgent)
 	r.Handle(http.MethodGet, "/spot-checks/cases", h.Cases, roles...)

@@ -34,4 +34,11 @@ func TestDemoLoadsTwiceWithoutDuplicates(t *testing.T) {
 	if unknown != 1 {
 		t.Errorf("unknown nicks = %d", unknown)
 	}
+	var reviews, assignments, appeals int64
+	db.Raw(`SELECT count(*) FROM reviews WHERE status = 'submitted'`).Scan(&reviews)
+	db.Raw(`SELECT count(*) FROM review_assignments`).Scan(&assignments)
+	db.Raw(`SELECT count(*) FROM review_appeals WHERE status = 'open'`).Scan(&appeals)
+	if reviews == 0 || assignments <= reviews || appeals != 1 {
+		t.Errorf("reviews=%d assignments=%d open appeals=%d", reviews, assignments, appeals)
+	}
 }
