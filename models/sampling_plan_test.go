@@ -15,6 +15,12 @@ func TestRunPlanOnTheDemoShop(t *testing.T) {
 	if _, err := demo.Load(ctx, s); err != nil {
 		t.Fatal(err)
 	}
+	// Start from the demo's chats and team, without its own plan and reviews.
+	for _, q := range []string{`DELETE FROM review_appeals`, `DELETE FROM reviews`, `DELETE FROM review_assignments`, `DELETE FROM sampling_plans`} {
+		if err := s.DB().Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
 	qc, _ := s.UserByUsername(ctx, "qc")
 	mgr, _ := s.UserByUsername(ctx, "manager")
 	agent, _ := s.UserByUsername(ctx, "xiaomei")
