@@ -25,6 +25,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"kefudesk/models"
+	"kefudesk/models/demo"
 )
 
 const (
@@ -147,12 +148,14 @@ func (b *browser) text(sel string) string {
 }
 
 // login signs in through the login form and waits for the today page.
-func (b *browser) login(username string) {
+func (b *browser) login(username string) { b.loginWith(username, testPassword) }
+
+func (b *browser) loginWith(username, password string) {
 	b.t.Helper()
 	b.open("/login", `[data-testid=login-form]`)
 	b.do("log in as "+username,
 		chromedp.SendKeys(chromedp.CSS(`[data-testid=login-form] #username`), username),
-		chromedp.SendKeys(chromedp.CSS(`[data-testid=login-form] #password`), testPassword),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid=login-form] #password`), password),
 		chromedp.Click(chromedp.CSS(`[data-testid=login-form] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=today-title]`)),
 	)
@@ -411,4 +414,32 @@ func TestBrowserScoreOneChat(t *testing.T) {
 	b.screenshot("15-review-submitted")
 	b.open("/spot-checks/quality?from=2026-11-01&to=2026-11-30", `[data-testid=quality-agent]`)
 	b.screenshot("16-quality")
+}
+
+// TestBrowserDemoTour loads the demo shop and walks the pages a store
+// manager opens on a busy morning, checking each shows its data.
+func TestBrowserDemoTour(t *testing.T) {
+	a := newApp(t)
+	if _, err := demo.Load(context.Background(), a.store); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, a)
+	b.loginWith("manager", demo.Password)
+	for _, p := range []struct{ path, sel, shot string }{
+		{"/", `[data-testid=card-appeals]`, "20-demo-today-manager"},
+		{"/spot-checks/quality?from=2026-11-01&to=2026-11-30", `[data-testid=quality-agent]`, "21-demo-quality"},
+		{"/spot-checks/reception?day=2026-11-11", `[data-testid=reception-row]`, "22-demo-reception"},
+		{"/spot-checks/appeals", `[data-testid=open-appeal]`, "23-demo-appeals"},
+		{"/spot-checks/cases?week=" + time.Now().Format("2006-01-02"), `[data-testid=case]`, "24-demo-cases"}, // marked today
+		{"/spot-checks/chats?flag=banned_word", `[data-testid=chat-row]`, "25-demo-chats-banned"},
+	} {
+		b.open(p.path, p.sel)
+		b.screenshot(p.shot)
+	}
+	b.open("/spot-checks/appeals", `[data-testid=open-appeal]`)
+	b.do("open the appeal",
+		chromedp.Click(chromedp.CSS(`[data-testid=open-appeal] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=resolve]`)),
+	)
+	b.screenshot("26-demo-appeal")
 }

@@ -39,6 +39,9 @@ var scenarios = []scenario{
 	{[]line{b("今天下单什么时候发货"), a("亲，今天16点前下单当天发出哦"), b("好的谢谢")}},
 }
 
+// unanswered is a chat the receiving agent never answered.
+var unanswered = scenario{[]line{b("在吗？"), b("有人吗，想问下发货时间")}}
+
 var buyers = []string{"tb_小王爱购物", "tb_李女士", "tb_阿杰", "tb_晴天", "tb_momo", "tb_张先生", "tb_小鹿", "tb_梧桐", "tb_糖糖", "tb_大橙子", "tb_学生党", "tb_宝妈一枚"}
 
 var agentNicks = []string{"云裳旗舰店:小美", "云裳旗舰店:阿华", "云裳旗舰店:小晴", "云裳旗舰店:大鹏", "云裳旗舰店:玲玲", "云裳旗舰店:新人01"}
@@ -54,6 +57,7 @@ func demoChats(n int) []byte {
 	_ = w.Write([]string{"会话ID", "买家", "客服", "发送方", "时间", "内容"})
 	for i := 0; i < n; i++ {
 		sc := scenarios[rng.IntN(len(scenarios))]
+		missChance := 3 // some chats get no answer at all in a rush
 		day := first.AddDate(0, 0, rng.IntN(14))
 		at := day.Add(9*time.Hour + 30*time.Minute + time.Duration(rng.IntN(13*3600))*time.Second)
 		buyer := buyers[rng.IntN(len(buyers))] + fmt.Sprint(rng.IntN(300))
@@ -61,7 +65,10 @@ func demoChats(n int) []byte {
 		agent := agentNicks[rng.IntN(len(agentNicks))]
 		slowChance := 8
 		if agent == "云裳旗舰店:新人01" {
-			slowChance = 35
+			slowChance, missChance = 35, 20
+		}
+		if rng.IntN(100) < missChance {
+			sc = unanswered
 		}
 		conv := fmt.Sprintf("demo-%05d", i)
 		for _, l := range sc.lines {
