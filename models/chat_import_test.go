@@ -1,12 +1,10 @@
 package models_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"kefudesk/models"
+	"kefudesk/models/testdb"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
@@ -154,39 +153,11 @@ func TestImportChatsRejectsBadFilesWhole(t *testing.T) {
 	}
 }
 
-// The real JDDC transcripts (no times in the corpus: this test makes them
-// up, 45 s apart, with a 6-minute pause before every 7th message).
+// The real JDDC transcripts (times and agents made up by testdb.JDDC).
 func TestImportRealJDDCTranscripts(t *testing.T) {
-	f, err := os.Open("../../shared/testdata/jddc/chat_0.1per.tsv")
-	if err != nil {
-		t.Skip("shared test data not present:", err)
-	}
-	defer f.Close()
-	var buf bytes.Buffer
-	buf.WriteString("conversation_id,buyer,agent,sender,sent_at,text\n")
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	at := time.Date(2026, 11, 11, 8, 0, 0, 0, shanghai)
-	lines := 0
-	for i := 0; sc.Scan(); i++ {
-		cols := strings.SplitN(sc.Text(), "\t", 7)
-		if len(cols) < 7 {
-			t.Fatalf("line %d: %d columns", i+1, len(cols))
-		}
-		sender, agent := "buyer", "京东:客服"
-		if cols[2] == "1" {
-			sender = "agent"
-		}
-		at = at.Add(45 * time.Second)
-		if i%7 == 6 {
-			at = at.Add(6 * time.Minute)
-		}
-		text := strings.ReplaceAll(cols[6], `"`, `""`)
-		fmt.Fprintf(&buf, "%s,%s,%s,%s,%s,\"%s\"\n", cols[0], cols[1], agent, sender, at.Format("2006-01-02 15:04:05"), text)
-		lines++
-	}
+	buf, lines := testdb.JDDC(t)
 	s, _ := newStore(t)
-	res, err := s.ImportChats(context.Background(), models.SystemActor, &buf, "jddc.csv", shanghai, nil)
+	res, err := s.ImportChats(context.Background(), models.SystemActor, buf, "jddc.csv", shanghai, nil)
 	if err != nil {
 		t.Fatalf("import: %v %+v", err, res.Problems)
 	}

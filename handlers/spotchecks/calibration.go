@@ -33,18 +33,9 @@ func (h *Handler) calibrationView(c echo.Context, form views.RoundFormView) (vie
 	if err != nil {
 		return views.CalibrationView{}, err
 	}
-	users, err := h.store.ListUsers(ctx)
-	if err != nil {
-		return views.CalibrationView{}, err
-	}
-	v := views.CalibrationView{Rounds: rounds, Paces: paces, Form: form, Names: map[int64]string{}}
-	for _, u := range users {
-		v.Names[u.ID] = u.Name()
-		if !u.Disabled && (u.Role == models.RoleQC || u.Role == models.RoleManager) {
-			v.Form.Choices = append(v.Form.Choices, u)
-		}
-	}
-	return v, nil
+	v := views.CalibrationView{Rounds: rounds, Paces: paces, Form: form}
+	v.Names, v.Form.Choices, err = h.inspectors(c)
+	return v, err
 }
 
 // StartRound creates a round from a day's chats.

@@ -27,18 +27,27 @@ func (h *Handler) plansView(c echo.Context, form views.PlanFormView) (views.Plan
 	if err != nil {
 		return views.PlansView{}, err
 	}
-	users, err := h.store.ListUsers(ctx)
+	v := views.PlansView{Plans: plans, New: form}
+	v.Names, v.New.Inspectors, err = h.inspectors(c)
+	return v, err
+}
+
+// inspectors returns every user's name by id, and the people who may
+// review chats (enabled QC inspectors and managers), for pickers.
+func (h *Handler) inspectors(c echo.Context) (map[int64]string, []models.User, error) {
+	users, err := h.store.ListUsers(c.Request().Context())
 	if err != nil {
-		return views.PlansView{}, err
+		return nil, nil, err
 	}
-	v := views.PlansView{Plans: plans, New: form, Names: map[int64]string{}}
+	names := map[int64]string{}
+	var choices []models.User
 	for _, u := range users {
-		v.Names[u.ID] = u.Name()
+		names[u.ID] = u.Name()
 		if !u.Disabled && (u.Role == models.RoleQC || u.Role == models.RoleManager) {
-			v.New.Inspectors = append(v.New.Inspectors, u)
+			choices = append(choices, u)
 		}
 	}
-	return v, nil
+	return names, choices, nil
 }
 
 // CreatePlan saves a plan or shows what is wrong with it.
