@@ -29,6 +29,7 @@ type SamplingPlan struct {
 	Team        Team
 	Keywords    string
 	SlowOnly    bool
+	HasOrder    bool
 	Flag        string
 	Inspectors  pq.Int64Array `gorm:"type:bigint[]"`
 	DueDays     int
@@ -49,6 +50,7 @@ type PlanForm struct {
 	Team        Team
 	Keywords    string
 	SlowOnly    bool
+	HasOrder    bool
 	Flag        string
 	Inspectors  []int64
 	DueDays     int
@@ -105,7 +107,7 @@ func (s *Store) CreatePlan(ctx context.Context, a Actor, f PlanForm) (SamplingPl
 		return SamplingPlan{}, err
 	}
 	p := SamplingPlan{Name: f.Name, Period: f.Period, PerAgent: f.PerAgent, LowWeight: f.LowWeight, MinMessages: f.MinMessages,
-		Team: f.Team, Keywords: f.Keywords, SlowOnly: f.SlowOnly, Flag: f.Flag, Inspectors: f.Inspectors, DueDays: f.DueDays,
+		Team: f.Team, Keywords: f.Keywords, SlowOnly: f.SlowOnly, HasOrder: f.HasOrder, Flag: f.Flag, Inspectors: f.Inspectors, DueDays: f.DueDays,
 		Active: true, Version: 1, UpdatedBy: nullID(a)}
 	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		if err := tx.Omit("ID", "CreatedAt", "UpdatedAt").Create(&p).Error; err != nil {
@@ -209,7 +211,7 @@ func (s *Store) RunPlan(ctx context.Context, a Actor, planID int64, now time.Tim
 			res.AlreadyDrawn = true
 			return nil
 		}
-		cands, err := planCandidates(tx, p, res.From, res.To)
+		cands, err := planCandidates(tx, p, res.From, res.To, loc)
 		if err != nil {
 			return err
 		}
@@ -256,7 +258,7 @@ func (s *Store) RunPlan(ctx context.Context, a Actor, planID int64, now time.Tim
 	return res, err
 }
 
-func planCandidates(tx *gorm.DB, p SamplingPlan, from, to time.Time) ([]sampling.Candidate, error) {
+func planCandidates(tx *gorm.DB, p SamplingPlan, from, to time.Time, loc *time.Location) ([]sampling.Candidate, error) {
 	q := tx.Table("chat_conversations c").Select("c.id AS chat_id, c.received_by AS agent").
 		Where("c.started_at >= ? AND c.started_at < ? AND c.received_by <> '' AND c.buyer_messages > 0", from, to).
 		Where("c.messages >= ?", p.MinMessages).
@@ -267,6 +269,11 @@ func planCandidates(tx *gorm.DB, p SamplingPlan, from, to time.Time) ([]sampling
 	}
 	if p.Flag != "" {
 		q = q.Where("c.flags @> ARRAY[?]::text[]", p.Flag)
+	}
+	if p.HasOrder {
+		// The buyer ordered from the chat's start to the end of the next day.
+		q = q.Where(`EXISTS (SELECT 1 FROM orders o WHERE o.buyer = c.buyer AND o.created_at >= c.started_at
+			AND o.created_at < (date_trunc('day', c.started_at AT TIME ZONE ?) + interval '2 days') AT TIME ZONE ?)`, loc.String(), loc.String())
 	}
 	if p.Team != TeamNone {
 		q = q.Where("EXISTS (SELECT 1 FROM agent_nicks n JOIN users u ON u.id = n.user_id WHERE n.nick = c.received_by AND u.team = ?)", p.Team)

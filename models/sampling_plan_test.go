@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,5 +75,37 @@ func TestRunPlanOnTheDemoShop(t *testing.T) {
 	}
 	if after, _ := s.InspectorQueue(ctx, qc.ID, 100); len(after) != len(q1)-1 {
 		t.Errorf("queue after a review: %d, was %d", len(after), len(q1))
+	}
+}
+
+func TestPlanDrawsOnlyChatsThatLedToAnOrder(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	csv := "conversation_id,buyer,agent,sender,sent_at,text\n" +
+		"o1,tb_买了,店:甲,buyer,2026-11-11 21:00:00,有货吗\no1,tb_买了,店:甲,agent,2026-11-11 21:00:30,亲，有的\n" +
+		"o2,tb_晚了,店:甲,buyer,2026-11-11 21:10:00,有货吗\no2,tb_晚了,店:甲,agent,2026-11-11 21:10:30,亲，有的\n" +
+		"o3,tb_没买,店:甲,buyer,2026-11-11 21:20:00,有货吗\no3,tb_没买,店:甲,agent,2026-11-11 21:20:30,亲，有的\n"
+	if _, err := s.ImportChats(ctx, models.SystemActor, strings.NewReader(csv), "c.csv", shanghai, nil); err != nil {
+		t.Fatal(err)
+	}
+	orders := "order_id,buyer,paid_amount,status,created_at,paid_at,seller_remark\n" +
+		"X1,tb_买了,99,交易成功,2026-11-12 23:59:00,2026-11-12 23:59:30,\n" + // end of the next day: counts
+		"X2,tb_晚了,99,交易成功,2026-11-13 00:00:10,2026-11-13 00:01:00,\n" // the day after: does not
+	if _, err := s.ImportOrders(ctx, models.SystemActor, strings.NewReader(orders), "o.csv", shanghai, nil); err != nil {
+		t.Fatal(err)
+	}
+	qc := mustUser(t, s, "inspector", models.RoleQC)
+	p, err := s.CreatePlan(ctx, models.SystemActor, models.PlanForm{Name: "成交抽查", Period: "day", PerAgent: 10, LowWeight: 1,
+		HasOrder: true, Inspectors: []int64{qc.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.RunPlan(ctx, models.SystemActor, p.ID, time.Date(2026, 11, 12, 9, 0, 0, 0, shanghai), shanghai)
+	if err != nil || res.Drawn != 1 {
+		t.Fatalf("draw %+v %v", res, err)
+	}
+	q, _ := s.InspectorQueue(ctx, qc.ID, 10)
+	if len(q) != 1 || q[0].Buyer != "tb_买了" {
+		t.Errorf("queue %+v", q)
 	}
 }

@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"kefudesk/models"
+	"kefudesk/models/chatfile"
 	"kefudesk/views/i18n"
 )
 
 // importCommand loads an export file: `kefudesk import chats FILE`.
 func importCommand(ctx context.Context, args []string) error {
-	if len(args) != 2 || args[0] != "chats" {
-		return fmt.Errorf("usage: kefudesk import chats FILE")
+	if len(args) != 2 || (args[0] != "chats" && args[0] != "orders") {
+		return fmt.Errorf("usage: kefudesk import chats|orders FILE")
 	}
 	f, err := os.Open(args[1])
 	if err != nil {
@@ -46,21 +47,36 @@ func importCommand(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(os.Stderr, "\rimporting %s: %5.1f%%  %d rows  %.0f rows/s   ", args[1], pct, rows, float64(rows)/time.Since(start).Seconds())
 	}
+	if args[0] == "orders" {
+		res, err := store.ImportOrders(ctx, models.SystemActor, f, st.Name(), settings.Location(), progress)
+		fmt.Fprintln(os.Stderr)
+		if err := rejected(err, args[1], res.Problems, res.ProblemCount); err != nil {
+			return err
+		}
+		fmt.Printf("imported %s: %d rows, %d new orders, %d updated, %d unchanged, in %s\n",
+			args[1], res.Rows, res.Added, res.Updated, res.Unchanged, time.Since(start).Round(time.Millisecond))
+		return nil
+	}
 	res, err := store.ImportChats(ctx, models.SystemActor, f, st.Name(), settings.Location(), progress)
 	fmt.Fprintln(os.Stderr)
-	if errors.Is(err, models.ErrImportRejected) {
-		for _, p := range res.Problems {
-			fmt.Fprintf(os.Stderr, "line %d: %s\n", p.Line, i18n.Tr(i18n.EN, p.Key, p.Args...))
-		}
-		if more := res.ProblemCount - len(res.Problems); more > 0 {
-			fmt.Fprintf(os.Stderr, "... and %d more problems\n", more)
-		}
-		return fmt.Errorf("%s rejected: %d problem(s); nothing was imported", args[1], res.ProblemCount)
-	}
-	if err != nil {
+	if err := rejected(err, args[1], res.Problems, res.ProblemCount); err != nil {
 		return err
 	}
 	fmt.Printf("imported %s: %d rows, %d new messages, %d already there, %d conversations, in %s\n",
 		args[1], res.Rows, res.Added, res.Duplicates, res.Conversations, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// rejected prints a refused file's problems by line, in English.
+func rejected(err error, file string, problems []chatfile.Problem, total int) error {
+	if !errors.Is(err, models.ErrImportRejected) {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintf(os.Stderr, "line %d: %s\n", p.Line, i18n.Tr(i18n.EN, p.Key, p.Args...))
+	}
+	if more := total - len(problems); more > 0 {
+		fmt.Fprintf(os.Stderr, "... and %d more problems\n", more)
+	}
+	return fmt.Errorf("%s rejected: %d problem(s); nothing was imported", file, total)
 }

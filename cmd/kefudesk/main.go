@@ -32,6 +32,7 @@ commands:
   user disable NAME
   demo                        load the demo shop (safe to run again)
   import chats FILE           import a chat export (CSV in UTF-8 or GBK, or JSON Lines)
+  import orders FILE          import the seller centre's order report (CSV in GBK or UTF-8, or XLSX)
 `
 
 func main() {

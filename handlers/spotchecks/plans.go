@@ -57,7 +57,7 @@ func (h *Handler) CreatePlan(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "unreadable form").SetInternal(err)
 	}
 	f := models.PlanForm{Name: form.Get("name"), Period: form.Get("period"), Team: models.Team(form.Get("team")),
-		Keywords: form.Get("keywords"), SlowOnly: form.Get("slow_only") != "", Flag: form.Get("flag")}
+		Keywords: form.Get("keywords"), SlowOnly: form.Get("slow_only") != "", HasOrder: form.Get("has_order") != "", Flag: form.Get("flag")}
 	errs := models.FieldErrors{}
 	num := func(field string, dst *int) {
 		n, err := strconv.Atoi(form.Get(field))

@@ -87,17 +87,10 @@ func (r *Reader) BytesRead() int64 { return r.counter.n }
 // NewReader sniffs the format and encoding and reads the header. Times
 // without a zone are in loc, the shop's time zone.
 func NewReader(in io.Reader, loc *time.Location) (*Reader, error) {
-	cr := &countingReader{r: in}
-	br := bufio.NewReaderSize(cr, 64<<10)
-	peek, err := br.Peek(64 << 10)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, fmt.Errorf("chatfile: read: %w", err)
+	text, peek, cr, err := decode(in)
+	if err != nil {
+		return nil, err
 	}
-	var text io.Reader = br
-	if !looksUTF8(peek) {
-		text = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
-	}
-	text = skipBOM(text)
 	r := &Reader{loc: loc, counter: cr}
 	if first := bytes.TrimLeft(bytes.TrimPrefix(peek, []byte("\xef\xbb\xbf")), " \t\r\n"); len(first) > 0 && first[0] == '{' {
 		r.jsonl = bufio.NewScanner(text)
@@ -135,6 +128,33 @@ func NewReader(in io.Reader, loc *time.Location) (*Reader, error) {
 		return nil, &ProblemError{Problem{Line: 1, Key: "chats.err.missing_columns", Args: []any{strings.Join(missing, ", ")}}}
 	}
 	return r, nil
+}
+
+// Decode returns in as UTF-8 text: UTF-8 when the start of the file is valid
+// UTF-8, else GB18030 (a superset of GBK, what Excel and Qianniu write on
+// Chinese Windows); a byte-order mark is dropped. first is the start of the
+// raw file, for sniffing the format; read tells how many raw bytes were
+// consumed, for progress.
+func Decode(in io.Reader) (text io.Reader, first []byte, read func() int64, err error) {
+	text, first, cr, err := decode(in)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return text, first, func() int64 { return cr.n }, nil
+}
+
+func decode(in io.Reader) (io.Reader, []byte, *countingReader, error) {
+	cr := &countingReader{r: in}
+	br := bufio.NewReaderSize(cr, 64<<10)
+	peek, err := br.Peek(64 << 10)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, nil, nil, fmt.Errorf("chatfile: read: %w", err)
+	}
+	var text io.Reader = br
+	if !looksUTF8(peek) {
+		text = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
+	}
+	return skipBOM(text), peek, cr, nil
 }
 
 // looksUTF8 reports whether the start of a file is UTF-8, ignoring a
