@@ -432,6 +432,7 @@ func TestBrowserDemoTour(t *testing.T) {
 		{"/spot-checks/appeals", `[data-testid=open-appeal]`, "23-demo-appeals"},
 		{"/spot-checks/cases?week=" + time.Now().Format("2006-01-02"), `[data-testid=case]`, "24-demo-cases"}, // marked today
 		{"/spot-checks/chats?flag=banned_word", `[data-testid=chat-row]`, "25-demo-chats-banned"},
+		{"/orders", `[data-testid=order]`, "27-demo-orders"},
 	} {
 		b.open(p.path, p.sel)
 		b.screenshot(p.shot)

@@ -14,6 +14,7 @@ import (
 	"kefudesk/handlers/admin"
 	"kefudesk/handlers/auth"
 	"kefudesk/handlers/events"
+	"kefudesk/handlers/orders"
 	"kefudesk/handlers/spotchecks"
 	"kefudesk/handlers/today"
 	"kefudesk/handlers/web"
@@ -92,6 +93,7 @@ func New(cfg Config) *Server {
 	today.New(cfg.Store, cfg.Now).Register(r)
 	admin.New(cfg.Store).Register(r)
 	events.New(cfg.Hub, cfg.Stop).Register(r)
+	orders.New(cfg.Store).Register(r)
 	spotchecks.New(cfg.Store, cfg.Log, cfg.Background, cfg.Now).Register(r)
 	return &Server{Echo: e, Router: r}
 }

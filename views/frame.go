@@ -57,6 +57,7 @@ var everyone = models.Roles
 // shown only to the roles its routes allow (the router enforces the same).
 var navigation = []NavItem{
 	{Href: "/", Key: "nav.today", Roles: everyone},
+	{Href: "/orders", Key: "nav.orders", Roles: []models.Role{models.RoleManager}},
 	{Href: "/spot-checks/queue", Key: "nav.queue", Roles: []models.Role{models.RoleManager, models.RoleQC}},
 	{Href: "/spot-checks/chats", Key: "nav.chats", Roles: []models.Role{models.RoleManager, models.RoleQC}},
 	{Href: "/spot-checks/plans", Key: "nav.plans", Roles: []models.Role{models.RoleManager, models.RoleQC}},

@@ -50,6 +50,9 @@ func Load(ctx context.Context, store *models.Store) ([]Login, error) {
 	if _, err := loadChats(ctx, store); err != nil {
 		return nil, fmt.Errorf("demo: chats: %w", err)
 	}
+	if err := loadOrders(ctx, store); err != nil {
+		return nil, err
+	}
 	if err := loadReviews(ctx, store); err != nil {
 		return nil, err
 	}

@@ -34,6 +34,11 @@ func TestDemoLoadsTwiceWithoutDuplicates(t *testing.T) {
 	if unknown != 1 {
 		t.Errorf("unknown nicks = %d", unknown)
 	}
+	var orders, unpaid int64
+	db.Raw(`SELECT count(*), count(*) FILTER (WHERE paid_at IS NULL) FROM orders`).Row().Scan(&orders, &unpaid)
+	if orders < 500 || orders > 1200 || unpaid == 0 {
+		t.Errorf("orders=%d unpaid=%d", orders, unpaid)
+	}
 	var reviews, assignments, appeals int64
 	db.Raw(`SELECT count(*) FROM reviews WHERE status = 'submitted'`).Scan(&reviews)
 	db.Raw(`SELECT count(*) FROM review_assignments`).Scan(&assignments)

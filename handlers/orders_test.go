@@ -1,0 +1,43 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"kefudesk/models"
+)
+
+func TestOrdersList(t *testing.T) {
+	a := newApp(t)
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	report := "order_id,buyer,paid_amount,status,created_at,paid_at,seller_remark,flag,refund_amount\n" +
+		"A1,tb_王,1299,交易成功,2026-11-11 00:03:12,2026-11-11 00:03:40,小美：M码,red,0\n" +
+		"A2,tb_李,88.5,等待买家付款,2026-11-11 09:00:00,,,yellow,0\n" +
+		"A3,tb_张,59,交易关闭,2026-11-10 09:00:00,2026-11-10 09:05:00,退款,blue,59\n"
+	if _, err := a.store.ImportOrders(context.Background(), models.SystemActor, strings.NewReader(report), "o.csv", shanghai, nil); err != nil {
+		t.Fatal(err)
+	}
+	m := a.loginAs(models.RoleManager)
+	d := m.get("/orders").doc(t)
+	if n := d.Find(`[data-testid="order"]`).Length(); n != 3 {
+		t.Fatalf("orders %d", n)
+	}
+	if first := d.Find(`[data-testid="order"]`).First().Text(); !strings.Contains(first, "A2") || !strings.Contains(first, "¥88.50") || !strings.Contains(first, "未付款") {
+		t.Errorf("newest first, money in yuan: %q", first)
+	}
+	if n := m.get("/orders?unpaid=1").doc(t).Find(`[data-testid="order"]`).Length(); n != 1 {
+		t.Errorf("unpaid filter: %d", n)
+	}
+	if got := m.get("/orders?flag=4").doc(t).Find(`[data-testid="order"]`).Text(); !strings.Contains(got, "A3") || !strings.Contains(got, "退款 ¥59.00") {
+		t.Errorf("blue flag filter: %q", got)
+	}
+	if res := m.get("/orders?from=2026-11-11&to=2026-11-11", "HX-Request", "true"); res.StatusCode != http.StatusOK || strings.Contains(res.Body, "<html") || strings.Count(res.Body, `data-testid="order"`) != 2 {
+		t.Errorf("day filter fragment: %d", res.StatusCode)
+	}
+	if res := a.loginAs(models.RoleAgent).get("/orders"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("agent sees orders: %d", res.StatusCode)
+	}
+}
