@@ -41,3 +41,30 @@ func TestOrdersList(t *testing.T) {
 		t.Errorf("agent sees orders: %d", res.StatusCode)
 	}
 }
+
+func TestOrdersUpload(t *testing.T) {
+	a := newApp(t)
+	m := a.loginAs(models.RoleManager)
+	report := "订单编号,买家会员名,买家实际支付金额,订单状态,订单创建时间,订单付款时间,订单备注\n" +
+		`="3850001",tb_王,99,交易成功,2026-11-11 00:03:12,2026-11-11 00:03:40,` + "\n"
+	res := m.upload("/orders/import", "orders.csv", report)
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/orders/import/") {
+		t.Fatalf("upload: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	done := waitForRun(t, m, res.Header.Get("Location"))
+	if got := done.doc(t).Find(`[data-testid="import-done"]`).Text(); got != "新增 1 条，更新 0 条，未变 0 条" {
+		t.Errorf("outcome %q", got)
+	}
+	// The same report with a new status updates the order.
+	res = m.upload("/orders/import", "orders.csv", strings.Replace(report, "交易成功", "交易关闭", 1))
+	if got := waitForRun(t, m, res.Header.Get("Location")).doc(t).Find(`[data-testid="import-done"]`).Text(); got != "新增 0 条，更新 1 条，未变 0 条" {
+		t.Errorf("second outcome %q", got)
+	}
+	// A chat import run is not reachable under the orders path.
+	qc := a.loginAs(models.RoleQC)
+	chatRun := qc.upload("/spot-checks/import", "c.csv", uploadCSV).Header.Get("Location")
+	waitForRun(t, qc, chatRun)
+	if res := m.get(strings.Replace(chatRun, "/spot-checks/import", "/orders/import", 1)); res.StatusCode != http.StatusNotFound {
+		t.Errorf("chat run under orders: %d", res.StatusCode)
+	}
+}

@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"kefudesk/handlers/admin"
 	"kefudesk/handlers/auth"
 	"kefudesk/handlers/events"
+	"kefudesk/handlers/imports"
 	"kefudesk/handlers/orders"
 	"kefudesk/handlers/spotchecks"
 	"kefudesk/handlers/today"
@@ -21,6 +23,7 @@ import (
 	"kefudesk/models"
 	"kefudesk/models/live"
 	"kefudesk/static"
+	"kefudesk/views"
 )
 
 // Config is everything the server is built from.
@@ -94,6 +97,20 @@ func New(cfg Config) *Server {
 	admin.New(cfg.Store).Register(r)
 	events.New(cfg.Hub, cfg.Stop).Register(r)
 	orders.New(cfg.Store).Register(r)
+	imports.New(cfg.Store, cfg.Log, cfg.Background, imports.Kind{
+		Name: "chats", Base: "/spot-checks/import", Page: views.ChatImportKind,
+		Import: func(ctx context.Context, a models.Actor, in io.Reader, name string, loc *time.Location, p models.ImportProgress) (models.ImportOutcome, error) {
+			res, err := cfg.Store.ImportChats(ctx, a, in, name, loc, p)
+			return res.Outcome(), err
+		},
+	}).Register(r, models.RoleManager, models.RoleQC)
+	imports.New(cfg.Store, cfg.Log, cfg.Background, imports.Kind{
+		Name: "orders", Base: "/orders/import", Page: views.OrderImportKind,
+		Import: func(ctx context.Context, a models.Actor, in io.Reader, name string, loc *time.Location, p models.ImportProgress) (models.ImportOutcome, error) {
+			res, err := cfg.Store.ImportOrders(ctx, a, in, name, loc, p)
+			return res.Outcome(), err
+		},
+	}).Register(r, models.RoleManager)
 	spotchecks.New(cfg.Store, cfg.Log, cfg.Background, cfg.Now).Register(r)
 	return &Server{Echo: e, Router: r}
 }

@@ -62,7 +62,7 @@ func TestChatImportUploadListAndTranscript(t *testing.T) {
 		t.Fatalf("upload: %d %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	done := waitForRun(t, qc, res.Header.Get("Location"))
-	if got := done.doc(t).Find(`[data-testid="import-done"]`).Text(); got != "新增 5 条，已存在 0 条" {
+	if got := done.doc(t).Find(`[data-testid="import-done"]`).Text(); got != "新增 5 条，更新 0 条，未变 0 条" {
 		t.Errorf("outcome = %q", got)
 	}
 
@@ -86,7 +86,7 @@ func TestChatImportUploadListAndTranscript(t *testing.T) {
 	}
 	// The same file again adds nothing.
 	res = qc.upload("/spot-checks/import", "chats.csv", uploadCSV)
-	if got := waitForRun(t, qc, res.Header.Get("Location")).doc(t).Find(`[data-testid="import-done"]`).Text(); got != "新增 0 条，已存在 5 条" {
+	if got := waitForRun(t, qc, res.Header.Get("Location")).doc(t).Find(`[data-testid="import-done"]`).Text(); got != "新增 0 条，更新 0 条，未变 5 条" {
 		t.Errorf("re-import outcome = %q", got)
 	}
 	// Agents never read chat text.

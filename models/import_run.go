@@ -20,6 +20,7 @@ type ImportRun struct {
 	BytesDone  int64
 	RowsDone   int64
 	Added      int64
+	Updated    int64
 	Duplicates int64
 	Problems   json.RawMessage `gorm:"type:jsonb"`
 	StartedBy  *int64
@@ -67,8 +68,26 @@ func (s *Store) ImportRunProgress(ctx context.Context, id, bytesDone, rows int64
 	return nil
 }
 
+// ImportOutcome is what any import did: rows read, records added, updated
+// and already there, or the problems that made it refuse the file.
+type ImportOutcome struct {
+	Rows, Added, Updated, Kept int64
+	Problems                   []chatfile.Problem
+	ProblemCount               int
+}
+
+// Outcome summarises a chat import.
+func (c ChatImport) Outcome() ImportOutcome {
+	return ImportOutcome{Rows: c.Rows, Added: c.Added, Kept: c.Duplicates, Problems: c.Problems, ProblemCount: c.ProblemCount}
+}
+
+// Outcome summarises an order import.
+func (o OrderImport) Outcome() ImportOutcome {
+	return ImportOutcome{Rows: o.Rows, Added: o.Added, Updated: o.Updated, Kept: o.Unchanged, Problems: o.Problems, ProblemCount: o.ProblemCount}
+}
+
 // FinishImportRun stores the outcome of a run.
-func (s *Store) FinishImportRun(ctx context.Context, id int64, res ChatImport, runErr error) error {
+func (s *Store) FinishImportRun(ctx context.Context, id int64, res ImportOutcome, runErr error) error {
 	status := "done"
 	var problems any
 	if runErr != nil {
@@ -80,8 +99,8 @@ func (s *Store) FinishImportRun(ctx context.Context, id int64, res ChatImport, r
 		b, _ := json.Marshal(map[string]any{"List": list, "Total": max(res.ProblemCount, len(list))})
 		problems = string(b)
 	}
-	err := s.conn(ctx).Exec(`UPDATE import_runs SET status = ?, rows_done = ?, added = ?, duplicates = ?, problems = ?,
-		bytes_done = bytes_total, finished_at = now() WHERE id = ?`, status, res.Rows, res.Added, res.Duplicates, problems, id).Error
+	err := s.conn(ctx).Exec(`UPDATE import_runs SET status = ?, rows_done = ?, added = ?, updated = ?, duplicates = ?, problems = ?,
+		bytes_done = bytes_total, finished_at = now() WHERE id = ?`, status, res.Rows, res.Added, res.Updated, res.Kept, problems, id).Error
 	if err != nil {
 		return fmt.Errorf("models: unable to finish import run %d: %w", id, err)
 	}

@@ -105,15 +105,35 @@ func (v TranscriptView) AgentName(nick string) string {
 	return nick
 }
 
+// ImportKind is how one kind of import's pages read.
+type ImportKind struct {
+	Base      string // the upload page
+	Title     string // catalog keys
+	Help      string
+	Back      string // the list the imported records show in
+	BackLabel string
+	Accept    string
+}
+
+// The kinds of import.
+var (
+	ChatImportKind = ImportKind{Base: "/spot-checks/import", Title: "chats.import", Help: "chats.import.help",
+		Back: "/spot-checks/chats", BackLabel: "chats.title", Accept: ".csv,.txt,.jsonl,.json,text/csv"}
+	OrderImportKind = ImportKind{Base: "/orders/import", Title: "orders.import", Help: "orders.import.help",
+		Back: "/orders", BackLabel: "orders.title", Accept: ".csv,.txt,.xlsx,text/csv"}
+)
+
 // ImportView is the upload page.
 type ImportView struct {
+	Kind   ImportKind
 	Runs   []models.ImportRun
 	Errors models.FieldErrors
 }
 
 // ImportRunView is one run's progress or outcome.
 type ImportRunView struct {
-	Run models.ImportRun
+	Run  models.ImportRun
+	Kind ImportKind
 }
 
 // Problems of a finished, rejected run.

@@ -4,7 +4,6 @@ package spotchecks
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -21,12 +20,6 @@ type Store interface {
 	ListChats(ctx context.Context, f models.ChatFilter) (models.ChatPage, error)
 	ChatTranscript(ctx context.Context, id int64) (models.Transcript, error)
 	ListUsers(ctx context.Context) ([]models.User, error)
-	ImportChats(ctx context.Context, a models.Actor, in io.Reader, fileName string, loc *time.Location, progress models.ImportProgress) (models.ChatImport, error)
-	StartImportRun(ctx context.Context, a models.Actor, kind, fileName string, size int64) (models.ImportRun, error)
-	ImportRunProgress(ctx context.Context, id, bytesDone, rows int64) error
-	FinishImportRun(ctx context.Context, id int64, res models.ChatImport, runErr error) error
-	ImportRunByID(ctx context.Context, id int64) (models.ImportRun, error)
-	RecentImportRuns(ctx context.Context, kind string, limit int) ([]models.ImportRun, error)
 	CheckChat(ctx context.Context, id int64, settings models.Settings) (models.ChatChecks, error)
 	StartReview(ctx context.Context, a models.Actor, chatID int64, agentNick string, settings models.Settings) (models.Review, error)
 	ReviewByID(ctx context.Context, id int64) (models.Review, error)
@@ -87,9 +80,6 @@ func (h *Handler) Register(r *web.Router) {
 	}, roles...)
 	r.Handle(http.MethodGet, "/spot-checks/chats", h.Chats, roles...)
 	r.Handle(http.MethodGet, "/spot-checks/chats/:id", h.Transcript, roles...)
-	r.Handle(http.MethodGet, "/spot-checks/import", h.ImportForm, roles...)
-	r.Handle(http.MethodPost, "/spot-checks/import", h.Import, roles...)
-	r.Handle(http.MethodGet, "/spot-checks/import/:id", h.ImportRun, roles...)
 	r.Handle(http.MethodPost, "/spot-checks/chats/:id/reviews", h.StartReview, roles...)
 	r.Handle(http.MethodGet, "/spot-checks/reviews/:rid", h.Review, models.RoleManager, models.RoleQC, models.RoleAgent)
 	r.Handle(http.MethodPost, "/spot-checks/reviews/:rid/draft", h.SaveDraft, roles...)
