@@ -94,7 +94,7 @@ func New(cfg Config) *Server {
 	r.Public(http.MethodGet, "/static/*", echo.WrapHandler(staticFiles()))
 	auth.New(cfg.Store, cfg.Sessions, cfg.LoginPolicy).Register(r)
 	today.New(cfg.Store, cfg.Now).Register(r)
-	admin.New(cfg.Store).Register(r)
+	admin.New(cfg.Store, cfg.Log, cfg.Background, cfg.Now).Register(r)
 	events.New(cfg.Hub, cfg.Stop).Register(r)
 	orders.New(cfg.Store).Register(r)
 	imports.New(cfg.Store, cfg.Log, cfg.Background, imports.Kind{

@@ -191,4 +191,13 @@ func TestAutomaticChecksFlagChats(t *testing.T) {
 	if strings.Contains(qc.get(href).doc(t).Find(`[data-testid="flag"]`).Text(), "规定就是这样") {
 		t.Error("a disabled check still shows on the transcript")
 	}
+	// The stored flags of recent chats are rechecked in the background, so
+	// the list filter follows the new settings too.
+	deadline := time.Now().Add(10 * time.Second)
+	for qc.get("/spot-checks/chats?flag=banned_word").doc(t).Find(`[data-testid="chat-row"]`).Length() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("stored flags were not rechecked after the setting changed")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

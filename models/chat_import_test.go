@@ -199,3 +199,29 @@ func TestImportLargeFileWithDuplicateRows(t *testing.T) {
 		t.Errorf("messages %d", n)
 	}
 }
+
+func TestRecomputeChatsFollowsNewSettings(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	body := "conversation_id,buyer,agent,sender,sent_at,text\n" +
+		"r1,b,店:甲,buyer,2026-11-11 10:00:00,能换吗\nr1,b,店:甲,agent,2026-11-11 10:03:00,亲，规定就是这样\n"
+	if _, err := importString(t, s, body); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM chat_conversations WHERE 'banned_word' = ANY (flags) AND slow_replies = 0`); n != 1 {
+		t.Fatal("banned word not flagged at import")
+	}
+	set, _ := s.Settings(ctx)
+	_, err := s.SaveSettings(ctx, models.SystemActor, set.Version, map[string]string{
+		models.FlagOnKey("banned_word"): "false", models.SettingSlowReplyMinutes: "2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.RecomputeChats(ctx, time.Date(2026, 11, 1, 0, 0, 0, 0, shanghai))
+	if err != nil || n != 1 {
+		t.Fatalf("recompute %d %v", n, err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM chat_conversations WHERE NOT ('banned_word' = ANY (flags)) AND slow_replies = 1`); n != 1 {
+		t.Error("stored figures and flags not rechecked under the new settings")
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"time"
@@ -79,4 +80,32 @@ func rejected(err error, file string, problems []chatfile.Problem, total int) er
 		fmt.Fprintf(os.Stderr, "... and %d more problems\n", more)
 	}
 	return fmt.Errorf("%s rejected: %d problem(s); nothing was imported", file, total)
+}
+
+// recomputeCommand: `kefudesk recompute chats [--days N]` rechecks stored
+// chat figures and flags under the current settings.
+func recomputeCommand(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("recompute chats", flag.ContinueOnError)
+	days := fs.Int("days", 30, "recheck chats started in the last N days")
+	if len(args) == 0 || args[0] != "chats" {
+		return fmt.Errorf("usage: kefudesk recompute chats [--days N]")
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	db, _, err := openDB()
+	if err != nil {
+		return err
+	}
+	defer models.SQLDB(db).Close()
+	if err := models.CheckSchema(ctx, models.SQLDB(db)); err != nil {
+		return err
+	}
+	start := time.Now()
+	n, err := models.NewStore(db).RecomputeChats(ctx, start.AddDate(0, 0, -*days))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("rechecked %d chats in %s\n", n, time.Since(start).Round(time.Millisecond))
+	return nil
 }

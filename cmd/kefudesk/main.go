@@ -33,6 +33,7 @@ commands:
   demo                        load the demo shop (safe to run again)
   import chats FILE           import a chat export (CSV in UTF-8 or GBK, or JSON Lines)
   import orders FILE          import the seller centre's order report (CSV in GBK or UTF-8, or XLSX)
+  recompute chats [--days N]  recheck stored chat figures and flags under the current settings
 `
 
 func main() {
@@ -61,6 +62,8 @@ func run(ctx context.Context, log *slog.Logger, args []string) error {
 		return demoCommand(ctx)
 	case "import":
 		return importCommand(ctx, args[1:])
+	case "recompute":
+		return recomputeCommand(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -3,7 +3,9 @@ package admin
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
+	"time"
 
 	"kefudesk/handlers/web"
 	"kefudesk/models"
@@ -23,15 +25,21 @@ type Store interface {
 	AuditEntities(ctx context.Context) ([]string, error)
 	UnknownAgentNicks(ctx context.Context, limit int) ([]models.SeenNick, error)
 	AssignNick(ctx context.Context, a models.Actor, userID int64, nick string) error
+	RecomputeChats(ctx context.Context, since time.Time) (int64, error)
 }
 
 // Handler serves /admin.
 type Handler struct {
 	store Store
+	log   *slog.Logger
+	bg    context.Context // the server's lifetime, for the recompute after a settings change
+	now   func() time.Time
 }
 
-// New builds the handler.
-func New(store Store) *Handler { return &Handler{store: store} }
+// New builds the handler; now is the clock.
+func New(store Store, log *slog.Logger, bg context.Context, now func() time.Time) *Handler {
+	return &Handler{store: store, log: log, bg: bg, now: now}
+}
 
 // Register adds the routes; all of them are the admin's alone.
 func (h *Handler) Register(r *web.Router) {

@@ -3,6 +3,7 @@ package admin
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -66,9 +67,15 @@ func (h *Handler) SaveSettings(c echo.Context) error {
 		}
 	}
 	version, _ := strconv.Atoi(c.FormValue("version"))
-	_, err = h.store.SaveSettings(ctx, web.Actor(c), version, typed)
+	before := web.Settings(c)
+	after, err := h.store.SaveSettings(ctx, web.Actor(c), version, typed)
 	if err == nil {
-		if err := web.Flash(c, web.T(c, "settings.saved")); err != nil {
+		msg := web.T(c, "settings.saved")
+		if models.ChatSettingsChanged(before, after) {
+			go h.recompute()
+			msg = web.T(c, "settings.saved_recompute", recomputeDays)
+		}
+		if err := web.Flash(c, msg); err != nil {
 			return err
 		}
 		return web.Redirect(c, "/admin/settings")
@@ -92,4 +99,21 @@ func (h *Handler) SaveSettings(c echo.Context) error {
 		status = http.StatusConflict
 	}
 	return web.Page(c, status, views.SettingsPage(v), views.SettingsForm(v))
+}
+
+// recomputeDays is how far back a change of the automatic checks reaches
+// on its own: the chats inspectors still sample and review. Older ones keep
+// the figures they were imported with (`kefudesk recompute chats --days N`).
+const recomputeDays = 30
+
+// recompute refreshes the stored figures and flags of recent chats under
+// the new settings, in the background: it can take minutes on a big shop.
+func (h *Handler) recompute() {
+	start := time.Now()
+	n, err := h.store.RecomputeChats(h.bg, h.now().AddDate(0, 0, -recomputeDays))
+	if err != nil {
+		h.log.Error("recompute chats after settings change", "err", err, "done", n)
+		return
+	}
+	h.log.Info("recomputed chats after settings change", "chats", n, "took", time.Since(start))
 }
