@@ -225,3 +225,23 @@ func TestRecomputeChatsFollowsNewSettings(t *testing.T) {
 		t.Error("stored figures and flags not rechecked under the new settings")
 	}
 }
+
+func TestStaleImportRunsAreMarkedInterrupted(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	stale, _ := s.StartImportRun(ctx, models.SystemActor, "chats", "old.csv", 100)
+	fresh, _ := s.StartImportRun(ctx, models.SystemActor, "chats", "new.csv", 100)
+	s.DB().Exec(`UPDATE import_runs SET progressed_at = now() - interval '2 hours' WHERE id = ?`, stale.ID)
+	n, err := s.FailStaleImportRuns(ctx, models.StaleImportAfter)
+	if err != nil || n != 1 {
+		t.Fatalf("marked %d, %v", n, err)
+	}
+	r, _ := s.ImportRunByID(ctx, stale.ID)
+	list, total := r.ProblemList()
+	if r.Status != "failed" || total != 1 || list[0].Key != "import.err.interrupted" {
+		t.Errorf("stale run %+v", r)
+	}
+	if r, _ := s.ImportRunByID(ctx, fresh.ID); r.Status != "running" {
+		t.Errorf("a moving run was marked: %s", r.Status)
+	}
+}

@@ -61,7 +61,7 @@ func (s *Store) StartImportRun(ctx context.Context, a Actor, kind, fileName stri
 // ImportRunProgress notes how far a run got; it runs outside the import's
 // transaction so the page sees it while the import is still open.
 func (s *Store) ImportRunProgress(ctx context.Context, id, bytesDone, rows int64) error {
-	err := s.conn(ctx).Exec(`UPDATE import_runs SET bytes_done = ?, rows_done = ? WHERE id = ?`, bytesDone, rows, id).Error
+	err := s.conn(ctx).Exec(`UPDATE import_runs SET bytes_done = ?, rows_done = ?, progressed_at = now() WHERE id = ?`, bytesDone, rows, id).Error
 	if err != nil {
 		return fmt.Errorf("models: unable to record import progress: %w", err)
 	}
@@ -124,4 +124,22 @@ func (s *Store) RecentImportRuns(ctx context.Context, kind string, limit int) ([
 		return nil, fmt.Errorf("models: unable to list import runs: %w", err)
 	}
 	return rs, nil
+}
+
+// StaleImportAfter is how long a run may show no progress before it counts
+// as interrupted. Progress is recorded every 20,000 rows; the longest quiet
+// stretch is the final merge, which takes seconds per million rows.
+const StaleImportAfter = 30 * time.Minute
+
+// FailStaleImportRuns marks runs that stopped moving (their server died
+// mid-import) as failed. Nothing of them was written: an import is one
+// transaction. It returns how many it marked.
+func (s *Store) FailStaleImportRuns(ctx context.Context, quiet time.Duration) (int64, error) {
+	b, _ := json.Marshal(map[string]any{"List": []chatfile.Problem{{Key: "import.err.interrupted"}}, "Total": 1})
+	res := s.conn(ctx).Exec(`UPDATE import_runs SET status = 'failed', problems = ?, finished_at = now()
+		WHERE status = 'running' AND progressed_at < now() - make_interval(secs => ?)`, string(b), quiet.Seconds())
+	if res.Error != nil {
+		return 0, fmt.Errorf("models: unable to fail stale import runs: %w", res.Error)
+	}
+	return res.RowsAffected, nil
 }

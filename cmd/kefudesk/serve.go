@@ -41,6 +41,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	store := models.NewStore(db)
 	hub := live.NewHub(dsn, log)
 	go hub.Run(ctx)
+	go watchImports(ctx, store, log)
 
 	stop := make(chan struct{})
 	srv := handlers.New(handlers.Config{
@@ -110,4 +111,23 @@ func sessionSecret(log *slog.Logger) ([]byte, error) {
 	}
 	log.Warn("SESSION_SECRET not set: generated a development secret", "path", path)
 	return secret, nil
+}
+
+// watchImports marks imports whose server died mid-run as interrupted, at
+// start-up and then every few minutes, so no progress bar spins forever.
+func watchImports(ctx context.Context, store *models.Store, log *slog.Logger) {
+	tick := time.NewTicker(5 * time.Minute)
+	defer tick.Stop()
+	for {
+		if n, err := store.FailStaleImportRuns(ctx, models.StaleImportAfter); err != nil {
+			log.Warn("stale import check", "err", err)
+		} else if n > 0 {
+			log.Warn("marked interrupted imports as failed", "runs", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -449,6 +449,7 @@ var messages = map[string]msg{
 	"orders.import":                        {"导入订单", "Import orders"},
 	"orders.import.help":                   {"千牛「已卖出的宝贝」订单报表：CSV（GBK 或 UTF-8）或 XLSX，至少含 订单编号、买家会员名、买家实际支付金额、订单状态、订单创建时间、订单付款时间、订单备注；可选 旗帜、退款金额（也接受英文列名）。重复导入只更新状态、付款、备注、旗帜或退款有变化的订单；有错误的文件整份拒收，并列出行号。", "The seller centre's order report: CSV (GBK or UTF-8) or XLSX with at least 订单编号, 买家会员名, 买家实际支付金额, 订单状态, 订单创建时间, 订单付款时间, 订单备注; optional 旗帜 and 退款金额 (English headers accepted). Importing again updates only orders whose status, payment, remark, flag or refund changed; a file with errors is refused whole, with line numbers."},
 	"settings.saved_recompute":             {"设置已保存。正在后台按新规则重算近 %d 天聊天的自动检查结果。", "Settings saved. Recent chats (last %d days) are being rechecked under the new rules in the background."},
+	"import.err.interrupted":               {"导入被中断（服务器重启），未导入任何内容，请重新上传。", "The import was interrupted (the server restarted); nothing was imported. Upload the file again."},
 	"settings.saved":                       {"设置已保存。", "Settings saved."},
 	"settings.last_change":                 {"最近修改：%s，%s", "Last changed by %s at %s"},
 	"settings.err.int":                     {"请输入整数。", "Enter a whole number."},
