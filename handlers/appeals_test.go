@@ -12,9 +12,10 @@ import (
 	"kefudesk/models/scoring"
 )
 
-// submittedReview imports the flagged chats and has the QC user submit a
-// review of the given nick's chat with the given ratings.
-func submittedReview(t *testing.T, a *app, nick string, set map[string]int) models.Review {
+// draftReview imports the flagged chats and has the QC user start a review
+// of the given nick's chat; ratings are every category at its best, with
+// set overriding some.
+func draftReview(t *testing.T, a *app, nick string, set map[string]int) (models.Review, map[string]scoring.Rating) {
 	t.Helper()
 	ctx := context.Background()
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
@@ -25,8 +26,7 @@ func submittedReview(t *testing.T, a *app, nick string, set map[string]int) mode
 	if err != nil || len(page.Chats) != 1 {
 		t.Fatalf("chat of %s: %v %d", nick, err, len(page.Chats))
 	}
-	qc := a.users[models.RoleQC].Actor("")
-	r, err := a.store.StartReview(ctx, qc, page.Chats[0].ID, nick, models.DefaultSettings())
+	r, err := a.store.StartReview(ctx, a.users[models.RoleQC].Actor(""), page.Chats[0].ID, nick, models.DefaultSettings())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,11 +38,25 @@ func submittedReview(t *testing.T, a *app, nick string, set map[string]int) mode
 	for k, v := range set {
 		ratings[k] = scoring.Rating{Value: v}
 	}
-	r, err = a.store.SaveReview(ctx, qc, r.ID, models.ReviewForm{Version: r.Version, Ratings: ratings}, true)
+	return r, ratings
+}
+
+// submitReview submits a draft with the given ratings as the QC user.
+func submitReview(t *testing.T, a *app, r models.Review, ratings map[string]scoring.Rating) models.Review {
+	t.Helper()
+	r, err := a.store.SaveReview(context.Background(), a.users[models.RoleQC].Actor(""), r.ID, models.ReviewForm{Version: r.Version, Ratings: ratings}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// submittedReview imports the flagged chats and has the QC user submit a
+// review of the given nick's chat with the given ratings.
+func submittedReview(t *testing.T, a *app, nick string, set map[string]int) models.Review {
+	t.Helper()
+	r, ratings := draftReview(t, a, nick, set)
+	return submitReview(t, a, r, ratings)
 }
 
 func TestAppealFlow(t *testing.T) {

@@ -18,8 +18,7 @@ func TestQualityReportExportLibraryAndCases(t *testing.T) {
 	if err := a.store.AssignNick(ctx, models.SystemActor, a.users[models.RoleAgent].ID, "云裳:大鹏"); err != nil {
 		t.Fatal(err)
 	}
-	r := submittedReview(t, a, "云裳:大鹏", map[string]int{"polite": 1, "closing": 0})
-	a.store.DB().Exec(`UPDATE reviews SET teaching = 'bad', teaching_note = '态度生硬', submitted_at = '2026-11-11T03:00:00Z' WHERE id = ?`, r.ID)
+	r, ratings := draftReview(t, a, "云裳:大鹏", map[string]int{"polite": 1, "closing": 0})
 	tr, _ := a.store.ChatTranscript(ctx, r.ConversationID)
 	var agentMsg int64
 	for _, m := range tr.Messages {
@@ -27,9 +26,12 @@ func TestQualityReportExportLibraryAndCases(t *testing.T) {
 			agentMsg = m.ID
 		}
 	}
+	// The inspector comments while scoring, then submits.
 	if _, err := a.store.AddReviewComment(ctx, a.users[models.RoleQC].Actor(""), r.ID, agentMsg, "语气生硬", "亲，尺码可以帮您换的，我来帮您申请哦"); err != nil {
 		t.Fatal(err)
 	}
+	r = submitReview(t, a, r, ratings)
+	a.store.DB().Exec(`UPDATE reviews SET teaching = 'bad', teaching_note = '态度生硬', submitted_at = '2026-11-11T03:00:00Z' WHERE id = ?`, r.ID)
 
 	qc := a.loginAs(models.RoleQC)
 	d := qc.get("/spot-checks/quality?from=2026-11-01&to=2026-11-11").doc(t)

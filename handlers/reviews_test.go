@@ -91,6 +91,16 @@ func TestReviewFlow(t *testing.T) {
 	if res := qc.postForm(review+"/comments", url.Values{"message_id": {msgID}}, "HX-Request", "true"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "error-comment") {
 		t.Errorf("empty comment: %d", res.StatusCode)
 	}
+	// Without JavaScript the whole page comes back, the message told at its
+	// comment form with what was typed kept.
+	res = qc.postForm(review+"/comments", url.Values{"message_id": {msgID}, "problem": {strings.Repeat("长", 1001)}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("long comment without JS: %d", res.StatusCode)
+	}
+	block := res.doc(t).Find("#comments-" + msgID)
+	if block.Find(`[data-testid="error-comment"]`).Length() != 1 || !strings.Contains(block.Find(`textarea[name="problem"]`).Text(), "长长长") {
+		t.Errorf("full-page comment error: %q", block.Text()[:min(200, len(block.Text()))])
+	}
 
 	// Submit complete: every category at its best gives 100%.
 	res = qc.postForm(review+"/submit", withVersion(fullMarks("2"), "2"))
@@ -200,5 +210,25 @@ func TestSamplingPlanFillsTheInspectorsQueue(t *testing.T) {
 	// An agent's today page shows their unread reviews instead.
 	if a.loginAs(models.RoleAgent).get("/").doc(t).Find(`[data-testid="card-reviews"]`).Length() != 1 {
 		t.Error("agent has no reviews card")
+	}
+}
+
+// Once submitted, a review takes no more comments, by any path.
+func TestNoCommentsOnASubmittedReview(t *testing.T) {
+	a := newApp(t)
+	r := submittedReview(t, a, "云裳:大鹏", nil)
+	tr, _ := a.store.ChatTranscript(context.Background(), r.ConversationID)
+	msg := itoa(tr.Messages[1].ID)
+	qc := a.loginAs(models.RoleQC)
+	res := qc.postForm("/spot-checks/reviews/"+itoa(r.ID)+"/comments", url.Values{"message_id": {msg}, "problem": {"迟到的点评"}}, "HX-Request", "true")
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("comment after submit: %d", res.StatusCode)
+	}
+	_, err := a.store.AddReviewComment(context.Background(), a.users[models.RoleQC].Actor(""), r.ID, tr.Messages[1].ID, "迟到的点评", "")
+	if _, ok := models.AsValidation(err); !ok {
+		t.Errorf("model accepted a comment on a submitted review: %v", err)
+	}
+	if n := count(t, a, `SELECT count(*) FROM review_comments`); n != 0 {
+		t.Errorf("%d comments stored", n)
 	}
 }

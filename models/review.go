@@ -257,6 +257,9 @@ func (s *Store) AddReviewComment(ctx context.Context, a Actor, reviewID, message
 		if r.InspectorID != a.ID {
 			return ErrNotYours
 		}
+		if r.Submitted() {
+			return Invalid("problem", "reviews.err.submitted")
+		}
 		var ok bool
 		if err := tx.Raw(`SELECT EXISTS (SELECT 1 FROM chat_messages WHERE id = ? AND conversation_id = ?)`, messageID, r.ConversationID).Scan(&ok).Error; err != nil {
 			return fmt.Errorf("models: check message: %w", err)

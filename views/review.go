@@ -35,6 +35,7 @@ type ReviewView struct {
 	Reasons        map[string]string
 	Resolution     string
 	Names          map[int64]string // user id -> name
+	Pending        *CommentBlock    // a rejected comment, shown again at its message with what was typed
 }
 
 // RatingText shows a rating in words: pass/fail, a number, N/A, or a dash.
@@ -73,9 +74,6 @@ type AppealsView struct {
 	Names   map[int64]string
 	Me      int64
 }
-
-// Rated reports whether category id holds value v (or "na").
-func (v ReviewView) Rated(id, val string) bool { return RatedAs(v.Ratings, id, val) }
 
 // RatedAs reports whether ratings hold val (a number or "na") for id.
 func RatedAs(ratings map[string]scoring.Rating, id, val string) bool {
@@ -118,6 +116,9 @@ type CommentBlock struct {
 
 // Block returns the comment block of a message.
 func (v ReviewView) Block(msgID int64) CommentBlock {
+	if v.Pending != nil && v.Pending.MessageID == msgID {
+		return *v.Pending
+	}
 	return CommentBlock{ReviewID: v.Review.ID, MessageID: msgID, Comments: v.Comments[msgID], Editable: v.Editable}
 }
 

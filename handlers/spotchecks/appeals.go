@@ -92,13 +92,6 @@ func (h *Handler) Appeals(c echo.Context) error {
 }
 
 func (h *Handler) userNames(c echo.Context) (map[int64]string, error) {
-	users, err := h.store.ListUsers(c.Request().Context())
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64]string{}
-	for _, u := range users {
-		out[u.ID] = u.Name()
-	}
-	return out, nil
+	_, byID, err := h.people(c)
+	return byID, err
 }

@@ -168,11 +168,7 @@ func (h *Handler) roundItemView(c echo.Context) (views.RoundItemView, error) {
 	if err != nil {
 		return views.RoundItemView{}, err
 	}
-	names, err := h.userNames(c)
-	if err != nil {
-		return views.RoundItemView{}, err
-	}
-	nicks, err := h.nickNames(c)
+	nicks, names, err := h.people(c)
 	if err != nil {
 		return views.RoundItemView{}, err
 	}

@@ -65,7 +65,7 @@ func (h *Handler) reviewView(c echo.Context) (views.ReviewView, error) {
 	if err != nil {
 		return views.ReviewView{}, err
 	}
-	names, err := h.nickNames(c)
+	names, byID, err := h.people(c)
 	if err != nil {
 		return views.ReviewView{}, err
 	}
@@ -87,8 +87,8 @@ func (h *Handler) reviewView(c echo.Context) (views.ReviewView, error) {
 	v.AppealDeadline = models.AppealDeadline(r, web.Settings(c))
 	v.CanAppeal = v.IsAgent && v.Appeal == nil && r.Submitted() && !h.now().After(v.AppealDeadline)
 	v.CanResolve = !v.IsAgent && v.Appeal != nil && v.Appeal.Open() && r.InspectorID != u.ID
-	v.Names, err = h.userNames(c)
-	return v, err
+	v.Names = byID
+	return v, nil
 }
 
 // parseReviewForm reads ratings as rating_<category id> = value or "na".
@@ -121,63 +121,100 @@ func (h *Handler) SaveDraft(c echo.Context) error { return h.save(c, false) }
 func (h *Handler) Submit(c echo.Context) error { return h.save(c, true) }
 
 func (h *Handler) save(c echo.Context, final bool) error {
-	v, err := h.reviewView(c)
+	// Autosave runs on every change: it loads only the review and its card.
+	// The whole screen is built only to show an error.
+	r, card, err := h.draft(c)
 	if err != nil {
 		return err
 	}
-	if !v.Editable {
-		return models.ErrNotYours
-	}
-	f := parseReviewForm(c, v.Card.Card)
-	r, err := h.store.SaveReview(c.Request().Context(), web.Actor(c), v.Review.ID, f, final)
-	v.Ratings, v.Summary, v.Teaching, v.TeachingNote = f.Ratings, f.Summary, f.Teaching, f.TeachingNote
-	if errs, ok := models.AsValidation(err); ok {
-		v.Errors = errs
-		v.Review.Version = f.Version
-		return web.Page(c, http.StatusUnprocessableEntity, views.ReviewPage(v), views.ScorePanel(v))
-	}
-	if conflict, ok := models.AsConflict(err); ok {
-		v.Conflict = conflict
-		return web.Page(c, http.StatusConflict, views.ReviewPage(v), views.ScorePanel(v))
+	f := parseReviewForm(c, card.Card)
+	saved, err := h.store.SaveReview(c.Request().Context(), web.Actor(c), r.ID, f, final)
+	errs, invalid := models.AsValidation(err)
+	conflict, conflicted := models.AsConflict(err)
+	if invalid || conflicted {
+		v, verr := h.reviewView(c)
+		if verr != nil {
+			return verr
+		}
+		v.Ratings, v.Summary, v.Teaching, v.TeachingNote = f.Ratings, f.Summary, f.Teaching, f.TeachingNote
+		v.Errors, v.Conflict, v.Review.Version = errs, conflict, f.Version
+		status := http.StatusUnprocessableEntity
+		if conflicted {
+			status = http.StatusConflict
+		}
+		return web.Page(c, status, views.ReviewPage(v), views.ScorePanel(v))
 	}
 	if err != nil {
 		return err
 	}
 	if !final {
-		return web.Render(c, http.StatusOK, views.SaveState(r))
+		return web.Render(c, http.StatusOK, views.SaveState(saved))
 	}
-	if err := web.Flash(c, web.T(c, "reviews.submitted", views.Percent(r.Score))); err != nil {
+	if err := web.Flash(c, web.T(c, "reviews.submitted", views.Percent(saved.Score))); err != nil {
 		return err
 	}
-	return web.Redirect(c, fmt.Sprintf("/spot-checks/reviews/%d", r.ID))
+	return web.Redirect(c, fmt.Sprintf("/spot-checks/reviews/%d", saved.ID))
 }
 
-// AddComment notes what was wrong at a message and what to say instead.
+// draft loads a review its inspector may still change, and its scorecard.
+func (h *Handler) draft(c echo.Context) (models.Review, models.ScorecardVersion, error) {
+	id, err := pathID(c, "rid")
+	if err != nil {
+		return models.Review{}, models.ScorecardVersion{}, err
+	}
+	ctx := c.Request().Context()
+	r, err := h.store.ReviewByID(ctx, id)
+	if err != nil {
+		return r, models.ScorecardVersion{}, err
+	}
+	if r.InspectorID != web.User(c).ID || r.Submitted() {
+		return r, models.ScorecardVersion{}, models.ErrNotYours
+	}
+	card, err := h.store.ScorecardVersionByID(ctx, r.ScorecardVersionID)
+	return r, card, err
+}
+
+// AddComment notes what was wrong at a message and what to say instead,
+// while the review is a draft. HTMX gets that message's comments back.
 func (h *Handler) AddComment(c echo.Context) error {
+	r, _, err := h.draft(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	msgID, _ := strconv.ParseInt(c.FormValue("message_id"), 10, 64)
+	_, err = h.store.AddReviewComment(ctx, web.Actor(c), r.ID, msgID, c.FormValue("problem"), c.FormValue("suggested_reply"))
+	errs, invalid := models.AsValidation(err)
+	if err != nil && !invalid {
+		return err
+	}
+	if !web.Partial(c) && !invalid {
+		return web.Redirect(c, fmt.Sprintf("/spot-checks/reviews/%d#m%d", r.ID, msgID))
+	}
+	all, err := h.store.ReviewComments(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	block := views.CommentBlock{MessageID: msgID, Editable: true, ReviewID: r.ID}
+	for _, cm := range all {
+		if cm.MessageID == msgID {
+			block.Comments = append(block.Comments, cm)
+		}
+	}
+	status := http.StatusOK
+	if invalid {
+		status = http.StatusUnprocessableEntity
+		block.Errors, block.Problem, block.Suggested = errs, c.FormValue("problem"), c.FormValue("suggested_reply")
+	}
+	if web.Partial(c) {
+		return web.Render(c, status, views.Comments(block))
+	}
 	v, err := h.reviewView(c)
 	if err != nil {
 		return err
 	}
-	msgID, _ := strconv.ParseInt(c.FormValue("message_id"), 10, 64)
-	_, err = h.store.AddReviewComment(c.Request().Context(), web.Actor(c), v.Review.ID, msgID, c.FormValue("problem"), c.FormValue("suggested_reply"))
-	block := views.CommentBlock{MessageID: msgID, Editable: v.Editable, ReviewID: v.Review.ID}
-	if errs, ok := models.AsValidation(err); ok {
-		block.Errors, block.Problem, block.Suggested = errs, c.FormValue("problem"), c.FormValue("suggested_reply")
-		block.Comments = v.Comments[msgID]
-		return web.Page(c, http.StatusUnprocessableEntity, views.ReviewPage(v), views.Comments(block))
-	}
-	if err != nil {
-		return err
-	}
-	if !web.Partial(c) {
-		return web.Redirect(c, fmt.Sprintf("/spot-checks/reviews/%d#m%d", v.Review.ID, msgID))
-	}
-	v, err = h.reviewView(c)
-	if err != nil {
-		return err
-	}
-	block.Comments = v.Comments[msgID]
-	return web.Render(c, http.StatusOK, views.Comments(block))
+	v.Pending = &block
+	return web.Render(c, status, views.ReviewPage(v))
 }
 
 // Acknowledge records that the agent read the review.
@@ -205,18 +242,26 @@ func (h *Handler) Mine(c echo.Context) error {
 	return web.Render(c, http.StatusOK, views.MyReviewsPage(views.MyReviewsView{Reviews: rs, PassMark: web.Settings(c).Int(models.SettingPassMark)}))
 }
 
-func (h *Handler) nickNames(c echo.Context) (map[string]string, error) {
+// people reads the users once and returns names by nick (for chats) and by
+// id (for inspectors and resolvers).
+func (h *Handler) people(c echo.Context) (byNick map[string]string, byID map[int64]string, err error) {
 	users, err := h.store.ListUsers(c.Request().Context())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	names := map[string]string{}
+	byNick, byID = map[string]string{}, map[int64]string{}
 	for _, u := range users {
+		byID[u.ID] = u.Name()
 		for _, n := range u.Nicks {
-			names[n] = u.Name()
+			byNick[n] = u.Name()
 		}
 	}
-	return names, nil
+	return byNick, byID, nil
+}
+
+func (h *Handler) nickNames(c echo.Context) (map[string]string, error) {
+	byNick, _, err := h.people(c)
+	return byNick, err
 }
 
 func pathID(c echo.Context, name string) (int64, error) {

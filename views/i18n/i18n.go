@@ -65,13 +65,4 @@ func Tr(loc, key string, args ...any) string {
 // Has reports whether the catalog knows key.
 func Has(key string) bool { _, ok := messages[key]; return ok }
 
-// Keys lists every key, for the test that checks both languages are complete.
-func Keys() []string {
-	out := make([]string, 0, len(messages))
-	for k := range messages {
-		out = append(out, k)
-	}
-	return out
-}
-
 type msg struct{ zh, en string }
