@@ -122,7 +122,9 @@ func LoadSession(store *models.Store, sessions *models.SessionStore) echo.Middle
 				}
 			}
 			c.Set(keyLocale, pickLocale(c, settings))
-			if req.Method == http.MethodGet {
+			// A live refresh (an HTMX GET) must not eat the message meant
+			// for the page the browser is about to load after a redirect.
+			if req.Method == http.MethodGet && !Partial(c) {
 				if err := takeFlash(c); err != nil {
 					return err
 				}
