@@ -24,17 +24,21 @@ const testPassword = "correct-horse"
 
 // app is a running server on a fresh database with one user per role.
 type app struct {
-	t      *testing.T
-	srv    *httptest.Server
-	store  *models.Store
-	router *handlers.Server
-	users  map[models.Role]models.User
+	t       *testing.T
+	srv     *httptest.Server
+	store   *models.Store
+	router  *handlers.Server
+	users   map[models.Role]models.User
+	queries *queryCounter // statements of the latest request
 }
 
 func newApp(t *testing.T) *app {
 	t.Helper()
 	t.Parallel()
 	db, dsn := testdb.New(t)
+	// Callbacks are registered before anything uses db: the server starts
+	// background work (monthly VIP lists) that queries it at once.
+	q := newQueryCounter(db)
 	store := models.NewStore(db)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -43,12 +47,12 @@ func newApp(t *testing.T) *app {
 	stop := make(chan struct{})
 	s := handlers.New(handlers.Config{
 		Store: store, Sessions: models.NewSessionStore(db, []byte("0123456789abcdef0123456789abcdef"), false),
-		Hub: hub, Log: log, LoginPolicy: models.DefaultLoginPolicy, Stop: stop,
+		Hub: hub, Log: log, LoginPolicy: models.DefaultLoginPolicy, Stop: stop, Background: ctx,
 		Now: func() time.Time { return time.Date(2026, 11, 11, 2, 0, 0, 0, time.UTC) },
 	})
-	srv := httptest.NewServer(s.Echo)
+	srv := httptest.NewServer(q.wrap(s.Echo))
 	t.Cleanup(func() { close(stop); srv.Close(); cancel() })
-	a := &app{t: t, srv: srv, store: store, router: s, users: map[models.Role]models.User{}}
+	a := &app{t: t, srv: srv, store: store, router: s, users: map[models.Role]models.User{}, queries: q}
 	for _, r := range models.Roles {
 		u, err := store.CreateUser(context.Background(), models.SystemActor, models.UserForm{
 			Username: "u_" + string(r), DisplayName: "用户" + string(r), Role: r, Password: testPassword,

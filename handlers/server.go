@@ -14,11 +14,14 @@ import (
 
 	"kefudesk/handlers/admin"
 	"kefudesk/handlers/auth"
+	"kefudesk/handlers/badreviews"
 	"kefudesk/handlers/events"
 	"kefudesk/handlers/imports"
 	"kefudesk/handlers/orders"
+	"kefudesk/handlers/shifts"
 	"kefudesk/handlers/spotchecks"
 	"kefudesk/handlers/today"
+	"kefudesk/handlers/vip"
 	"kefudesk/handlers/web"
 	"kefudesk/models"
 	"kefudesk/models/live"
@@ -96,7 +99,7 @@ func New(cfg Config) *Server {
 	today.New(cfg.Store, cfg.Now).Register(r)
 	admin.New(cfg.Store, cfg.Log, cfg.Background, cfg.Now).Register(r)
 	events.New(cfg.Hub, cfg.Stop).Register(r)
-	orders.New(cfg.Store).Register(r)
+	orders.New(cfg.Store, cfg.Now).Register(r)
 	imports.New(cfg.Store, cfg.Log, cfg.Background, imports.Kind{
 		Name: "chats", Base: "/spot-checks/import", Page: views.ChatImportKind,
 		Import: func(ctx context.Context, a models.Actor, in io.Reader, name string, loc *time.Location, p models.ImportProgress) (models.ImportOutcome, error) {
@@ -112,6 +115,23 @@ func New(cfg Config) *Server {
 		},
 	}).Register(r, models.RoleManager)
 	spotchecks.New(cfg.Store, cfg.Log, cfg.Background, cfg.Now).Register(r)
+	badreviews.New(cfg.Store, cfg.Now).Register(r)
+	imports.New(cfg.Store, cfg.Log, cfg.Background, imports.Kind{
+		Name: "reviews", Base: "/reviews/import", Page: views.ReviewImportKind,
+		Import: func(ctx context.Context, a models.Actor, in io.Reader, name string, loc *time.Location, p models.ImportProgress) (models.ImportOutcome, error) {
+			res, err := cfg.Store.ImportBadReviews(ctx, a, in, name, loc, p)
+			return res.Outcome(), err
+		},
+	}).Register(r, models.RoleManager)
+	vip.New(cfg.Store, cfg.Log, cfg.Background, cfg.Now).Register(r)
+	imports.New(cfg.Store, cfg.Log, cfg.Background, imports.Kind{
+		Name: "vips", Base: "/vip/import", Page: views.VIPImportKind,
+		Import: func(ctx context.Context, a models.Actor, in io.Reader, name string, loc *time.Location, p models.ImportProgress) (models.ImportOutcome, error) {
+			res, err := cfg.Store.ImportVIPs(ctx, a, in, name, loc, p)
+			return res.Outcome(), err
+		},
+	}).Register(r, models.RoleManager)
+	shifts.New(cfg.Store, cfg.Now).Register(r)
 	return &Server{Echo: e, Router: r}
 }
 

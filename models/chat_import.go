@@ -58,6 +58,7 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 		return res, fmt.Errorf("models: import chats: connection: %w", err)
 	}
 	defer conn.Close()
+	var first, last *time.Time
 	err = conn.Raw(func(dc any) error {
 		pg := dc.(*stdlib.Conn).Conn()
 		tx, err := pg.Begin(ctx)
@@ -86,8 +87,17 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 		if _, err := tx.Exec(ctx, `SELECT pg_notify('kefudesk_live', $1)`, TopicChats); err != nil {
 			return fmt.Errorf("models: import chats: notify: %w", err)
 		}
+		if err := tx.QueryRow(ctx, `SELECT min(sent_at), max(sent_at) FROM chat_stage`).Scan(&first, &last); err != nil {
+			return fmt.Errorf("models: import chats: range: %w", err)
+		}
 		return tx.Commit(ctx)
 	})
+	if err != nil || first == nil {
+		return res, err
+	}
+	// New messages can change the credit of orders placed from a few days
+	// before them (assists before payment) to the end of their window.
+	_, err = s.AttributeOrders(ctx, first.AddDate(0, 0, -3), last.AddDate(0, 0, 32))
 	return res, err
 }
 
@@ -99,7 +109,7 @@ func stageChats(ctx context.Context, tx pgx.Tx, rd *chatfile.Reader, res *ChatIm
 	if err != nil {
 		return fmt.Errorf("models: import chats: staging table: %w", err)
 	}
-	src := &chatSource{rd: rd, res: res, progress: progress}
+	src := newCopySource(rd, chatValues, &res.Problems, &res.ProblemCount, progress)
 	n, err := tx.CopyFrom(ctx, pgx.Identifier{"chat_stage"},
 		[]string{"line", "conv", "buyer", "agent", "sender", "sent_at", "body"}, src)
 	if err != nil {
@@ -112,64 +122,28 @@ func stageChats(ctx context.Context, tx pgx.Tx, rd *chatfile.Reader, res *ChatIm
 	return nil
 }
 
-// chatSource feeds COPY from the file reader, skipping bad rows.
-type chatSource struct {
-	rd       *chatfile.Reader
-	res      *ChatImport
-	progress ImportProgress
-	row      chatfile.Row
-	rows     int64
-	err      error
-}
-
-func (c *chatSource) Next() bool {
-	for {
-		row, err := c.rd.Next()
-		if errors.Is(err, io.EOF) {
-			return false
-		}
-		var pe *chatfile.ProblemError
-		if errors.As(err, &pe) {
-			c.res.ProblemCount++
-			if len(c.res.Problems) < MaxReportedProblems {
-				c.res.Problems = append(c.res.Problems, pe.Problem)
-			}
-			continue
-		}
-		if err != nil {
-			c.err = err
-			return false
-		}
-		c.row = row
-		c.rows++
-		if c.progress != nil && c.rows%20000 == 0 {
-			c.progress(c.rd.BytesRead(), c.rows)
-		}
-		return true
-	}
-}
-
-func (c *chatSource) Values() ([]any, error) {
-	r := c.row
-	return []any{r.Line, r.ConversationID, r.Buyer, r.Agent, r.Sender, r.SentAt, r.Text}, nil
-}
-
-func (c *chatSource) Err() error { return c.err }
+// chatImportLock serialises chat imports: the messages step inserts
+// without ON CONFLICT (speculative insertion halved its speed), which is
+// only safe while no other import adds the same messages at once.
+const chatImportLock = 0x6b656675_63686174 // "kefuchat"
 
 // mergeChats adds the staged rows: conversations first (widening the time
 // span of known ones), then messages; identical messages are skipped.
 func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport) error {
 	steps := []struct{ name, sql string }{
+		{"lock", `SELECT pg_advisory_xact_lock(` + fmt.Sprint(chatImportLock) + `)`},
+		// xmax is 0 on a row this statement inserted: only conversations
+		// that existed before can already hold some of the file's messages.
 		{"conversations", `
-			INSERT INTO chat_conversations (external_id, buyer, started_at, ended_at)
-			SELECT conv, min(buyer), min(sent_at), max(sent_at) FROM chat_stage GROUP BY conv
-			ON CONFLICT (external_id) DO UPDATE
-			   SET started_at = least(chat_conversations.started_at, EXCLUDED.started_at),
-			       ended_at   = greatest(chat_conversations.ended_at, EXCLUDED.ended_at)`},
-		{"touched", `
 			CREATE TEMP TABLE chat_touched ON COMMIT DROP AS
-			SELECT c.id, c.external_id FROM chat_conversations c
-			 WHERE c.external_id IN (SELECT DISTINCT conv FROM chat_stage)`},
+			WITH up AS (
+				INSERT INTO chat_conversations (external_id, buyer, started_at, ended_at)
+				SELECT conv, min(buyer), min(sent_at), max(sent_at) FROM chat_stage GROUP BY conv
+				ON CONFLICT (external_id) DO UPDATE
+				   SET started_at = least(chat_conversations.started_at, EXCLUDED.started_at),
+				       ended_at   = greatest(chat_conversations.ended_at, EXCLUDED.ended_at)
+				RETURNING id, external_id, xmax <> 0 AS existed)
+			SELECT * FROM up`},
 		{"touched index", `CREATE UNIQUE INDEX ON chat_touched (external_id)`},
 	}
 	for _, st := range steps {
@@ -182,15 +156,24 @@ func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport) error {
 	if err != nil {
 		return err
 	}
-	// Nick counts come from the messages actually added, so re-importing a
-	// file leaves them as they were.
+	// A message repeated in the file counts once (the first line wins), and
+	// one already stored is skipped; what is left is inserted in file order
+	// per conversation. Nick counts come from the messages actually added,
+	// so re-importing a file leaves them as they were.
 	err = tx.QueryRow(ctx, `
-		WITH added AS (
+		WITH staged AS (
+			SELECT DISTINCT ON (conv, sent_at, sender, agent, hash) conv, sender, agent, sent_at, body, hash, line
+			  FROM (SELECT s.*, decode(md5(s.body), 'hex') AS hash FROM chat_stage s) s
+			 ORDER BY conv, sent_at, sender, agent, hash, line
+		), added AS (
 			INSERT INTO chat_messages (conversation_id, sender, agent_nick, sent_at, body, body_hash)
-			SELECT t.id, s.sender, s.agent, s.sent_at, s.body, decode(md5(s.body), 'hex')
-			  FROM chat_stage s JOIN chat_touched t ON t.external_id = s.conv
+			SELECT t.id, s.sender, s.agent, s.sent_at, s.body, s.hash
+			  FROM staged s JOIN chat_touched t ON t.external_id = s.conv
+			 WHERE NOT (t.existed AND EXISTS (
+			         SELECT 1 FROM chat_messages m
+			          WHERE m.conversation_id = t.id AND m.sent_at = s.sent_at AND m.sender = s.sender
+			            AND m.agent_nick = s.agent AND m.body_hash = s.hash))
 			 ORDER BY t.id, s.sent_at, s.line
-			ON CONFLICT DO NOTHING
 			RETURNING agent_nick, sent_at, sender
 		), nicks AS (
 			INSERT INTO chat_agent_nicks (nick, messages, first_seen, last_seen)
@@ -218,4 +201,8 @@ func execCount(ctx context.Context, tx pgx.Tx, prep, count string) (int64, error
 		return 0, fmt.Errorf("models: import chats: %s: %w", count, err)
 	}
 	return n, nil
+}
+
+func chatValues(r chatfile.Row) []any {
+	return []any{r.Line, r.ConversationID, r.Buyer, r.Agent, r.Sender, r.SentAt, r.Text}
 }

@@ -20,6 +20,7 @@ const TopicOrders = "orders"
 // OrderImport is what an order import did, or why it refused the file.
 type OrderImport struct {
 	Rows, Added, Updated, Unchanged int64
+	Attributed                      int64 // orders decided again after the import
 	Problems                        []chatfile.Problem
 	ProblemCount                    int
 }
@@ -44,6 +45,7 @@ func (s *Store) ImportOrders(ctx context.Context, a Actor, in io.Reader, fileNam
 		return res, fmt.Errorf("models: import orders: connection: %w", err)
 	}
 	defer conn.Close()
+	var first, last *time.Time
 	err = conn.Raw(func(dc any) error {
 		tx, err := dc.(*stdlib.Conn).Conn().Begin(ctx)
 		if err != nil {
@@ -55,7 +57,7 @@ func (s *Store) ImportOrders(ctx context.Context, a Actor, in io.Reader, fileNam
 		if err != nil {
 			return fmt.Errorf("models: import orders: stage: %w", err)
 		}
-		src := &orderSource{rd: rd, res: &res, progress: progress}
+		src := newCopySource(rd, orderValues, &res.Problems, &res.ProblemCount, progress)
 		if res.Rows, err = tx.CopyFrom(ctx, pgx.Identifier{"order_stage"},
 			[]string{"line", "order_no", "buyer", "paid_fen", "status", "created_at", "paid_at", "seller_remark", "flag", "refund_fen"}, src); err != nil {
 			return fmt.Errorf("models: import orders: copy: %w", err)
@@ -89,49 +91,20 @@ func (s *Store) ImportOrders(ctx context.Context, a Actor, in io.Reader, fileNam
 		if _, err := tx.Exec(ctx, `SELECT pg_notify('kefudesk_live', $1)`, TopicOrders); err != nil {
 			return fmt.Errorf("models: import orders: notify: %w", err)
 		}
+		if err := tx.QueryRow(ctx, `SELECT min(created_at), max(created_at) FROM order_stage`).Scan(&first, &last); err != nil {
+			return fmt.Errorf("models: import orders: range: %w", err)
+		}
 		return tx.Commit(ctx)
 	})
+	if err != nil || first == nil {
+		return res, err
+	}
+	// Attribution runs after the commit, in batches of its own: the orders
+	// stay imported even if it fails, and a re-apply fixes them.
+	res.Attributed, err = s.AttributeOrders(ctx, *first, last.Add(time.Microsecond))
 	return res, err
 }
 
-type orderSource struct {
-	rd       *orderfile.Reader
-	res      *OrderImport
-	progress ImportProgress
-	row      orderfile.Row
-	rows     int64
-	err      error
+func orderValues(r orderfile.Row) []any {
+	return []any{r.Line, r.OrderNo, r.Buyer, r.PaidFen, r.Status, r.CreatedAt, r.PaidAt, r.Remark, r.Flag, r.RefundFen}
 }
-
-func (o *orderSource) Next() bool {
-	for {
-		row, err := o.rd.Next()
-		if errors.Is(err, io.EOF) {
-			return false
-		}
-		var pe *chatfile.ProblemError
-		if errors.As(err, &pe) {
-			o.res.ProblemCount++
-			if len(o.res.Problems) < MaxReportedProblems {
-				o.res.Problems = append(o.res.Problems, pe.Problem)
-			}
-			continue
-		}
-		if err != nil {
-			o.err = err
-			return false
-		}
-		o.row, o.rows = row, o.rows+1
-		if o.progress != nil && o.rows%20000 == 0 {
-			o.progress(o.rd.BytesRead(), o.rows)
-		}
-		return true
-	}
-}
-
-func (o *orderSource) Values() ([]any, error) {
-	r := o.row
-	return []any{r.Line, r.OrderNo, r.Buyer, r.PaidFen, r.Status, r.CreatedAt, r.PaidAt, r.Remark, r.Flag, r.RefundFen}, nil
-}
-
-func (o *orderSource) Err() error { return o.err }

@@ -18,16 +18,19 @@ type Order struct {
 	SellerRemark string
 	Flag         int
 	RefundFen    int64
+	Rule         string `gorm:"->;-:migration"` // the deciding rule, "" until attributed (list only)
+	Credited     string `gorm:"->;-:migration"` // who holds the credit, by share (list only)
 }
 
 // OrderFilter narrows the order list; zero fields do not filter.
 type OrderFilter struct {
-	From, To time.Time
-	Buyer    string
-	Flag     int // 0 any; 1-5 a flag
-	Unpaid   bool
-	Before   AuditCursor
-	Limit    int
+	From, To  time.Time
+	Buyer     string
+	Flag      int // 0 any; 1-5 a flag
+	Unpaid    bool
+	Involving int64 // an agent: only orders they chatted about or hold credit in
+	Before    AuditCursor
+	Limit     int
 }
 
 // OrderPage is one page of orders and the next cursor.
@@ -41,12 +44,19 @@ func (s *Store) ListOrders(ctx context.Context, f OrderFilter) (OrderPage, error
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	q := s.conn(ctx).Model(&Order{})
+	q := s.conn(ctx).Table("orders").Select(`orders.*, COALESCE(a.rule, '') AS rule,
+		COALESCE((SELECT string_agg(COALESCE(NULLIF(u.display_name, ''), u.username, c.agent), '、' ORDER BY c.share_bp DESC, c.agent)
+		            FROM order_credits c LEFT JOIN users u ON u.id = c.user_id
+		           WHERE c.order_id = orders.id AND c.kind = 'credit'), '') AS credited`).
+		Joins("LEFT JOIN order_attributions a ON a.order_id = orders.id")
+	if f.Involving != 0 {
+		q = q.Where("a.involved @> ARRAY[?]::bigint[]", f.Involving)
+	}
 	if !f.From.IsZero() {
-		q = q.Where("created_at >= ?", f.From)
+		q = q.Where("orders.created_at >= ?", f.From)
 	}
 	if !f.To.IsZero() {
-		q = q.Where("created_at < ?", f.To)
+		q = q.Where("orders.created_at < ?", f.To)
 	}
 	if f.Buyer != "" {
 		q = q.Where("buyer = ?", f.Buyer)
@@ -58,10 +68,10 @@ func (s *Store) ListOrders(ctx context.Context, f OrderFilter) (OrderPage, error
 		q = q.Where("paid_at IS NULL")
 	}
 	if !f.Before.IsZero() {
-		q = q.Where("(created_at, id) < (?, ?)", f.Before.At, f.Before.ID)
+		q = q.Where("(orders.created_at, orders.id) < (?, ?)", f.Before.At, f.Before.ID)
 	}
 	var rows []Order
-	if err := q.Order("created_at DESC, id DESC").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+	if err := q.Order("orders.created_at DESC, orders.id DESC").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
 		return OrderPage{}, fmt.Errorf("models: unable to list orders: %w", err)
 	}
 	page := OrderPage{Orders: rows}

@@ -35,6 +35,9 @@ type SettingDef struct {
 	Max     int
 	Choices []string
 	Unit    string // message key of the unit shown after the field
+	// Check, when set, checks a value that passed its kind's checks and
+	// returns it normalised: for values with a format of their own.
+	Check func(v string) (string, *FieldError)
 }
 
 // Label is the message key of the setting's label.
@@ -59,7 +62,7 @@ var foundationSettings = []SettingDef{
 
 // SettingDefs lists every setting in the order the settings page shows them.
 func SettingDefs() []SettingDef {
-	return concat(foundationSettings, chatSettings, appealSettings)
+	return concat(foundationSettings, chatSettings, appealSettings, attributionSettings, badReviewSettings, shiftSettings, vipSettings)
 }
 
 func concat(groups ...[]SettingDef) []SettingDef {
@@ -146,6 +149,14 @@ func (s *Store) Settings(ctx context.Context) (Settings, error) {
 
 // ValidateSetting checks one submitted value and returns it normalised.
 func ValidateSetting(d SettingDef, raw string) (string, *FieldError) {
+	v, ferr := validateKind(d, raw)
+	if ferr == nil && d.Check != nil {
+		return d.Check(v)
+	}
+	return v, ferr
+}
+
+func validateKind(d SettingDef, raw string) (string, *FieldError) {
 	v := strings.TrimSpace(raw)
 	switch d.Kind {
 	case SettingInt:

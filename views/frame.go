@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"kefudesk/models"
@@ -44,44 +45,143 @@ func FrameOf(ctx context.Context) Frame {
 	return f
 }
 
-// NavItem is one entry of the main navigation.
+// NavItem is one entry of the main navigation. An area (spot checks,
+// orders, ...) has Sub pages, shown as tabs under the top bar while the user
+// is in that area; its top-level link opens the first sub page the role may
+// see. Prefixes are the paths the area owns, so deep pages keep it lit.
 type NavItem struct {
-	Href  string
-	Key   string
-	Roles []models.Role
+	Href     string
+	Key      string
+	Roles    []models.Role
+	Prefixes []string
+	Sub      []NavItem
 }
 
-var everyone = models.Roles
+var (
+	everyone    = models.Roles
+	managerQC   = []models.Role{models.RoleManager, models.RoleQC}
+	managerOnly = []models.Role{models.RoleManager}
+	adminOnly   = []models.Role{models.RoleAdmin}
+)
 
-// navigation lists the pages in the order the menu shows them; an entry is
+// navigation lists the areas in the order the menu shows them; an entry is
 // shown only to the roles its routes allow (the router enforces the same).
+// Each work area adds one entry.
 var navigation = []NavItem{
 	{Href: "/", Key: "nav.today", Roles: everyone},
-	{Href: "/orders", Key: "nav.orders", Roles: []models.Role{models.RoleManager}},
-	{Href: "/spot-checks/queue", Key: "nav.queue", Roles: []models.Role{models.RoleManager, models.RoleQC}},
-	{Href: "/spot-checks/chats", Key: "nav.chats", Roles: []models.Role{models.RoleManager, models.RoleQC}},
-	{Href: "/spot-checks/plans", Key: "nav.plans", Roles: []models.Role{models.RoleManager, models.RoleQC}},
-	{Href: "/spot-checks/appeals", Key: "nav.appeals", Roles: []models.Role{models.RoleManager, models.RoleQC}},
-	{Href: "/spot-checks/scorecards", Key: "nav.scorecards", Roles: []models.Role{models.RoleManager, models.RoleQC}},
-	{Href: "/spot-checks/calibration", Key: "nav.calibration", Roles: []models.Role{models.RoleManager, models.RoleQC}},
-	{Href: "/spot-checks/quality", Key: "nav.quality", Roles: []models.Role{models.RoleManager, models.RoleQC}},
-	{Href: "/spot-checks/cases", Key: "nav.cases", Roles: []models.Role{models.RoleManager, models.RoleQC}},
-	{Href: "/spot-checks/replies", Key: "nav.replies", Roles: []models.Role{models.RoleManager, models.RoleQC, models.RoleAgent}},
-	{Href: "/spot-checks/mine", Key: "nav.my_reviews", Roles: []models.Role{models.RoleAgent}},
-	{Href: "/admin/users", Key: "nav.users", Roles: []models.Role{models.RoleAdmin}},
-	{Href: "/admin/settings", Key: "nav.settings", Roles: []models.Role{models.RoleAdmin}},
-	{Href: "/admin/audit", Key: "nav.audit", Roles: []models.Role{models.RoleAdmin}},
+	{Key: "nav.area.spot", Prefixes: []string{"/spot-checks"}, Sub: []NavItem{
+		{Href: "/spot-checks/queue", Key: "nav.queue", Roles: managerQC},
+		{Href: "/spot-checks/mine", Key: "nav.my_reviews", Roles: []models.Role{models.RoleAgent}},
+		{Href: "/spot-checks/chats", Key: "nav.chats", Roles: managerQC},
+		{Href: "/spot-checks/plans", Key: "nav.plans", Roles: managerQC},
+		{Href: "/spot-checks/appeals", Key: "nav.appeals", Roles: managerQC},
+		{Href: "/spot-checks/quality", Key: "nav.quality", Roles: managerQC},
+		{Href: "/spot-checks/cases", Key: "nav.cases", Roles: managerQC},
+		{Href: "/spot-checks/replies", Key: "nav.replies", Roles: []models.Role{models.RoleManager, models.RoleQC, models.RoleAgent}},
+		{Href: "/spot-checks/scorecards", Key: "nav.scorecards", Roles: managerQC},
+		{Href: "/spot-checks/calibration", Key: "nav.calibration", Roles: managerQC},
+	}},
+	{Key: "nav.area.orders", Prefixes: []string{"/orders", "/disputes"}, Sub: []NavItem{
+		{Href: "/orders", Key: "nav.orders", Roles: []models.Role{models.RoleManager, models.RoleQC, models.RoleAgent}},
+		{Href: "/orders/performance", Key: "nav.performance", Roles: []models.Role{models.RoleManager, models.RoleQC, models.RoleAgent}},
+		{Href: "/disputes", Key: "nav.disputes", Roles: []models.Role{models.RoleManager, models.RoleQC, models.RoleAgent}},
+		{Href: "/orders/attribution", Key: "nav.attribution", Roles: managerOnly},
+	}},
+	{Key: "nav.area.badreviews", Prefixes: []string{"/reviews"}, Sub: []NavItem{
+		{Href: "/reviews", Key: "nav.badreviews.board", Roles: []models.Role{models.RoleManager, models.RoleQC, models.RoleAgent}},
+		{Href: "/reviews/handover", Key: "nav.badreviews.handover", Roles: []models.Role{models.RoleManager, models.RoleQC, models.RoleAgent}},
+		{Href: "/reviews/report", Key: "nav.badreviews.report", Roles: managerQC},
+		{Href: "/reviews/import", Key: "nav.badreviews.import", Roles: managerOnly},
+		{Href: "/reviews/new", Key: "nav.badreviews.new", Roles: managerOnly},
+	}},
+	{Key: "nav.area.vip", Prefixes: []string{"/vip"}, Sub: []NavItem{
+		{Href: "/vip/me", Key: "nav.vip.me", Roles: []models.Role{models.RoleAgent}},
+		{Href: "/vip/lists", Key: "nav.vip.lists", Roles: managerOnly},
+		{Href: "/vip/customers", Key: "nav.vip.customers", Roles: managerOnly},
+		{Href: "/vip/suggestions", Key: "nav.vip.suggestions", Roles: managerOnly},
+		{Href: "/vip/report", Key: "nav.vip.report", Roles: managerOnly},
+	}},
+	{Key: "nav.area.shifts", Prefixes: []string{"/shifts"}, Sub: []NavItem{
+		{Href: "/shifts", Key: "nav.shifts.rota", Roles: managerOnly},
+		{Href: "/shifts/me", Key: "nav.shifts.me", Roles: []models.Role{models.RoleAgent, models.RoleQC}},
+		{Href: "/shifts/team", Key: "nav.shifts.team", Roles: []models.Role{models.RoleManager, models.RoleAgent, models.RoleQC}},
+		{Href: "/shifts/swaps", Key: "nav.shifts.swaps", Roles: []models.Role{models.RoleManager, models.RoleAgent, models.RoleQC}},
+		{Href: "/shifts/leave", Key: "nav.shifts.leave", Roles: []models.Role{models.RoleManager, models.RoleAgent, models.RoleQC}},
+		{Href: "/shifts/handover", Key: "nav.shifts.handover", Roles: []models.Role{models.RoleManager, models.RoleAgent, models.RoleQC}},
+		{Href: "/shifts/fairness", Key: "nav.shifts.fairness", Roles: []models.Role{models.RoleManager, models.RoleAgent, models.RoleQC}},
+		{Href: "/shifts/staffing", Key: "nav.shifts.staffing", Roles: managerOnly},
+		{Href: "/shifts/adherence", Key: "nav.shifts.adherence", Roles: managerOnly},
+	}},
+	{Key: "nav.area.admin", Prefixes: []string{"/admin"}, Sub: []NavItem{
+		{Href: "/admin/users", Key: "nav.users", Roles: adminOnly},
+		{Href: "/admin/settings", Key: "nav.settings", Roles: adminOnly},
+		{Href: "/admin/audit", Key: "nav.audit", Roles: adminOnly},
+	}},
 }
 
-// Nav returns the menu entries the role may open.
+// Nav returns the menu entries the role may open: plain pages, and areas
+// with at least one sub page for the role (their Href set to the first).
 func Nav(role models.Role) []NavItem {
 	var out []NavItem
 	for _, n := range navigation {
-		if slices.Contains(n.Roles, role) {
-			out = append(out, n)
+		if len(n.Sub) == 0 {
+			if slices.Contains(n.Roles, role) {
+				out = append(out, n)
+			}
+			continue
 		}
+		var sub []NavItem
+		for _, s := range n.Sub {
+			if slices.Contains(s.Roles, role) {
+				sub = append(sub, s)
+			}
+		}
+		if len(sub) == 0 {
+			continue
+		}
+		n.Sub, n.Href = sub, sub[0].Href
+		out = append(out, n)
 	}
 	return out
+}
+
+// activeArea is the area the current page belongs to, if any.
+func (f Frame) activeArea() (NavItem, bool) {
+	for _, n := range Nav(f.Role) {
+		if f.inArea(n) {
+			return n, true
+		}
+	}
+	return NavItem{}, false
+}
+
+func (f Frame) inArea(n NavItem) bool {
+	if len(n.Sub) == 0 {
+		return f.active(n.Href)
+	}
+	for _, p := range n.Prefixes {
+		if f.Path == p || strings.HasPrefix(f.Path, p+"/") {
+			return true
+		}
+	}
+	for _, s := range n.Sub {
+		if f.active(s.Href) {
+			return true
+		}
+	}
+	return false
+}
+
+// activeSub is the sub page lit in the area's tabs: the longest match, so
+// /orders/performance does not also light /orders.
+func (f Frame) activeSub(area NavItem) string {
+	best := ""
+	for _, s := range area.Sub {
+		if f.active(s.Href) && len(s.Href) > len(best) {
+			best = s.Href
+		}
+	}
+	return best
 }
 
 func (f Frame) active(href string) bool {

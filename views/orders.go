@@ -10,6 +10,7 @@ import (
 type OrdersView struct {
 	From, To, Buyer, Flag string
 	Unpaid                bool
+	CanImport             bool
 	Errors                models.FieldErrors
 	Page                  models.OrderPage
 }

@@ -15,8 +15,8 @@ import (
 
 // importCommand loads an export file: `kefudesk import chats FILE`.
 func importCommand(ctx context.Context, args []string) error {
-	if len(args) != 2 || (args[0] != "chats" && args[0] != "orders") {
-		return fmt.Errorf("usage: kefudesk import chats|orders FILE")
+	if len(args) != 2 || (args[0] != "chats" && args[0] != "orders" && args[0] != "reviews" && args[0] != "vips") {
+		return fmt.Errorf("usage: kefudesk import chats|orders|reviews|vips FILE")
 	}
 	f, err := os.Open(args[1])
 	if err != nil {
@@ -48,13 +48,33 @@ func importCommand(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(os.Stderr, "\rimporting %s: %5.1f%%  %d rows  %.0f rows/s   ", args[1], pct, rows, float64(rows)/time.Since(start).Seconds())
 	}
+	if args[0] == "vips" {
+		res, err := store.ImportVIPs(ctx, models.SystemActor, f, st.Name(), settings.Location(), progress)
+		fmt.Fprintln(os.Stderr)
+		if err := rejected(err, args[1], res.Problems, res.ProblemCount); err != nil {
+			return err
+		}
+		fmt.Printf("imported %s: %d rows, %d new customers, %d updated, %d unchanged, in %s\n",
+			args[1], res.Rows, res.Added, res.Updated, res.Unchanged, time.Since(start).Round(time.Millisecond))
+		return nil
+	}
 	if args[0] == "orders" {
 		res, err := store.ImportOrders(ctx, models.SystemActor, f, st.Name(), settings.Location(), progress)
 		fmt.Fprintln(os.Stderr)
 		if err := rejected(err, args[1], res.Problems, res.ProblemCount); err != nil {
 			return err
 		}
-		fmt.Printf("imported %s: %d rows, %d new orders, %d updated, %d unchanged, in %s\n",
+		fmt.Printf("imported %s: %d rows, %d new orders, %d updated, %d unchanged, %d attributed, in %s\n",
+			args[1], res.Rows, res.Added, res.Updated, res.Unchanged, res.Attributed, time.Since(start).Round(time.Millisecond))
+		return nil
+	}
+	if args[0] == "reviews" {
+		res, err := store.ImportBadReviews(ctx, models.SystemActor, f, st.Name(), settings.Location(), progress)
+		fmt.Fprintln(os.Stderr)
+		if err := rejected(err, args[1], res.Problems, res.ProblemCount); err != nil {
+			return err
+		}
+		fmt.Printf("imported %s: %d rows, %d new reviews, %d updated, %d unchanged, in %s\n",
 			args[1], res.Rows, res.Added, res.Updated, res.Unchanged, time.Since(start).Round(time.Millisecond))
 		return nil
 	}

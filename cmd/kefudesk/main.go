@@ -33,7 +33,11 @@ commands:
   demo                        load the demo shop (safe to run again)
   import chats FILE           import a chat export (CSV in UTF-8 or GBK, or JSON Lines)
   import orders FILE          import the seller centre's order report (CSV in GBK or UTF-8, or XLSX)
+  import reviews FILE         import the review export (CSV in GBK or UTF-8, or XLSX); medium/bad ones open cases
+  import vips FILE            import VIP customers (CSV in GBK or UTF-8, or XLSX; Chinese or English headers)
   recompute chats [--days N]  recheck stored chat figures and flags under the current settings
+  scale [--scale 0.01]        fill a *_bench database with a big shop's year, for benchmarks
+  bench-import [--messages N] time the chat import against a raw COPY (empties a *_bench database's chats)
 `
 
 func main() {
@@ -64,6 +68,10 @@ func run(ctx context.Context, log *slog.Logger, args []string) error {
 		return importCommand(ctx, args[1:])
 	case "recompute":
 		return recomputeCommand(ctx, args[1:])
+	case "scale":
+		return scaleCommand(ctx, args[1:])
+	case "bench-import":
+		return benchImportCommand(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -83,6 +91,31 @@ func openDB() (*gorm.DB, string, error) {
 		return nil, "", err
 	}
 	return db, dsn, nil
+}
+
+// openBench creates the *_bench database DATABASE_URL names when missing,
+// migrates it and returns its store, its settings and how to close it.
+func openBench(ctx context.Context) (*models.Store, models.Settings, func(), error) {
+	if err := createBenchDatabase(os.Getenv("DATABASE_URL")); err != nil {
+		return nil, models.Settings{}, nil, err
+	}
+	db, _, err := openDB()
+	if err != nil {
+		return nil, models.Settings{}, nil, err
+	}
+	sqlDB := models.SQLDB(db)
+	closeDB := func() { sqlDB.Close() }
+	if _, err := models.Migrate(ctx, sqlDB); err != nil {
+		closeDB()
+		return nil, models.Settings{}, nil, err
+	}
+	store := models.NewStore(db)
+	settings, err := store.Settings(ctx)
+	if err != nil {
+		closeDB()
+		return nil, models.Settings{}, nil, err
+	}
+	return store, settings, closeDB, nil
 }
 
 func migrate(ctx context.Context, args []string) error {

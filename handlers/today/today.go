@@ -18,6 +18,14 @@ type Store interface {
 	InspectorQueue(ctx context.Context, inspectorID int64, limit int) ([]models.QueueItem, error)
 	AgentReviews(ctx context.Context, agentID int64, limit int) ([]models.Review, error)
 	OpenAppeals(ctx context.Context, limit int) ([]models.OpenAppeal, error)
+	OpenCasesOf(ctx context.Context, agentID int64, limit int) ([]models.BadReview, error)
+	OverdueCases(ctx context.Context, now time.Time, limit int) ([]models.BadReview, error)
+	CaseCount(ctx context.Context, status string) (int64, error)
+	OpenDisputes(ctx context.Context, limit int) ([]models.DisputeItem, error)
+	DisputesToAnswer(ctx context.Context, userID int64, now time.Time) ([]models.DisputeItem, error)
+	DueVisits(ctx context.Context, agentID int64, today time.Time, limit int) ([]models.VisitRow, error)
+	OverdueVisits(ctx context.Context, today time.Time, limit int) ([]models.VisitRow, error)
+	ShiftsToday(ctx context.Context, u models.User, now time.Time) (models.ShiftsToday, error)
 }
 
 // Handler serves /.
@@ -67,5 +75,83 @@ func (h *Handler) Show(c echo.Context) error {
 		}
 		v.HasReviews = true
 	}
+	if err := h.badReviews(c, &v); err != nil {
+		return err
+	}
+	// Orders: open disputes and their age for the manager; disputes over
+	// an agent's orders waiting for their answer.
+	v.Orders.Now = now
+	switch u.Role {
+	case models.RoleManager:
+		ds, err := h.store.OpenDisputes(ctx, 500)
+		if err != nil {
+			return err
+		}
+		v.Orders.Open, v.Orders.HasOpen = ds, true
+	case models.RoleAgent:
+		ds, err := h.store.DisputesToAnswer(ctx, u.ID, now)
+		if err != nil {
+			return err
+		}
+		v.Orders.ToAnswer, v.Orders.HasToAnswer = ds, len(ds) > 0
+	}
+	// VIP visits: the agent's due and overdue ones, the team's overdue ones for a manager.
+	day := now.In(web.Loc(c))
+	switch u.Role {
+	case models.RoleAgent:
+		due, err := h.store.DueVisits(ctx, u.ID, day, 500)
+		if err != nil {
+			return err
+		}
+		v.Visits = views.VisitsToday{Show: true, Due: len(due)}
+		for _, x := range due {
+			if x.Overdue(day) {
+				v.Visits.Overdue++
+			}
+		}
+	case models.RoleManager:
+		late, err := h.store.OverdueVisits(ctx, day, 1000)
+		if err != nil {
+			return err
+		}
+		v.Visits = views.VisitsToday{Show: true, Manager: true, Overdue: len(late)}
+	}
+	if u.Role != models.RoleAdmin {
+		st, err := h.store.ShiftsToday(ctx, *u, now)
+		if err != nil {
+			return err
+		}
+		v.Shifts = &views.ShiftsToday{ShiftsToday: st, Types: models.RotaParams(web.Settings(c)).Types, Now: now}
+	}
 	return web.Render(c, http.StatusOK, views.TodayPage(v))
+}
+
+// badReviews adds the bad-review card: an agent's open cases, or for the
+// store manager the new cases to assign and the overdue ones.
+func (h *Handler) badReviews(c echo.Context, v *views.TodayView) error {
+	ctx := c.Request().Context()
+	u := web.User(c)
+	br := views.BadReviewToday{Now: v.Now}
+	var err error
+	switch u.Role {
+	case models.RoleAgent:
+		br.IsAgent = true
+		if br.Mine, err = h.store.OpenCasesOf(ctx, u.ID, 20); err != nil {
+			return err
+		}
+	case models.RoleManager:
+		if br.Overdue, err = h.store.OverdueCases(ctx, v.Now, 500); err != nil {
+			return err
+		}
+		if br.New, err = h.store.CaseCount(ctx, models.BadReviewNew); err != nil {
+			return err
+		}
+		if br.Escalated, err = h.store.CaseCount(ctx, models.BadReviewEscalated); err != nil {
+			return err
+		}
+	default:
+		return nil
+	}
+	v.BadReviews = &br
+	return nil
 }

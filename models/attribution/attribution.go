@@ -11,6 +11,8 @@
 //     start of the day WindowDays before the decision day (default 1: an
 //     inquiry the same day or the day before, as the platform counts); the
 //     decision time is the order time, or the payment time if the shop says.
+//     A shop may count the window in hours instead (WindowHours before the
+//     decision time).
 //  4. Assists: agents other than the credited ones who reminded the buyer
 //     (a yellow flag naming them, or a chat after the order and before
 //     payment) get an assist; with AssistShare > 0 they also share that
@@ -46,6 +48,7 @@ type Period struct{ From, To time.Time }
 // Rules are the shop's settings.
 type Rules struct {
 	WindowDays     int
+	WindowHours    int // when > 0, the window is this many hours before the decision time instead
 	UsePaymentTime bool
 	Promotions     []Period
 	AssistShare    float64 // 0..1 of the amount shared by assists
@@ -107,6 +110,9 @@ func Attribute(o Order, contacts []Contact, agentOf func(name string) (string, b
 	}
 	d := decide.In(r.Loc)
 	from := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, r.Loc).AddDate(0, 0, -r.WindowDays)
+	if r.WindowHours > 0 {
+		from = decide.Add(-time.Duration(r.WindowHours) * time.Hour)
+	}
 	var res Result
 	res.Steps = append(res.Steps, Step{Key: "attr.step.window", Args: []any{from, decide}})
 	var inWindow []Contact

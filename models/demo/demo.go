@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"kefudesk/models"
 )
@@ -32,6 +33,37 @@ var team = []models.UserForm{
 
 // Load creates what is missing of the demo shop and returns its logins.
 func Load(ctx context.Context, store *models.Store) ([]Login, error) {
+	out, err := LoadTeam(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := loadChats(ctx, store); err != nil {
+		return nil, fmt.Errorf("demo: chats: %w", err)
+	}
+	if err := loadOrders(ctx, store); err != nil {
+		return nil, err
+	}
+	if err := loadReviews(ctx, store); err != nil {
+		return nil, err
+	}
+	if err := loadAttribution(ctx, store); err != nil {
+		return nil, err
+	}
+	if err := loadBadReviews(ctx, store, time.Now()); err != nil {
+		return nil, err
+	}
+	if err := loadVIPs(ctx, store, time.Now()); err != nil {
+		return nil, err
+	}
+	if err := loadShifts(ctx, store); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LoadTeam creates the demo team's accounts that are missing (the scale
+// generator starts from them too) and returns their logins.
+func LoadTeam(ctx context.Context, store *models.Store) ([]Login, error) {
 	var out []Login
 	for _, f := range team {
 		out = append(out, Login{Username: f.Username, Display: f.DisplayName, Role: f.Role})
@@ -46,15 +78,6 @@ func Load(ctx context.Context, store *models.Store) ([]Login, error) {
 		if _, err := store.CreateUser(ctx, models.Actor{Name: "demo"}, f); err != nil {
 			return nil, fmt.Errorf("demo: create %s: %w", f.Username, err)
 		}
-	}
-	if _, err := loadChats(ctx, store); err != nil {
-		return nil, fmt.Errorf("demo: chats: %w", err)
-	}
-	if err := loadOrders(ctx, store); err != nil {
-		return nil, err
-	}
-	if err := loadReviews(ctx, store); err != nil {
-		return nil, err
 	}
 	return out, nil
 }

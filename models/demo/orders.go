@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"kefudesk/models"
@@ -36,12 +37,15 @@ func demoOrders(ctx context.Context, store *models.Store) ([]byte, error) {
 		}
 		created := c.StartedAt.Add(time.Duration(5+rng.IntN(30*60)) * time.Minute)
 		price := []int{129, 199, 259, 399, 599, 1299}[rng.IntN(6)]
-		status, paid, refund, flag, remark := "交易成功", created.Add(time.Duration(1+rng.IntN(20))*time.Minute).Format("2006-01-02 15:04:05"), "0", "红", c.ReceivedBy+"：尺码已确认"
+		status, paid, refund, flag, remark := "交易成功", created.Add(time.Duration(1+rng.IntN(20))*time.Minute).Format("2006-01-02 15:04:05"), "0", "红", remarkName(c.ReceivedBy)+"：尺码已确认"
 		switch r := rng.IntN(100); {
 		case r < 10:
 			status, paid, flag, remark = "等待买家付款", "0000-00-00 00:00:00", "黄", ""
 		case r < 16:
 			status, refund, flag, remark = "交易关闭", fmt.Sprint(price), "蓝", created.Format("01-02")+" 不想要了 退款"
+		case r < 24:
+			// Paid hours later after the assistance team's reminder (催付).
+			paid, flag, remark = created.Add(time.Duration(3+i%5)*time.Hour).Format("2006-01-02 15:04:05"), "黄", "玲玲：已催付"
 		}
 		_ = w.Write([]string{fmt.Sprintf(`="38500%010d"`, i), c.Buyer, fmt.Sprintf("%d.00", price), status,
 			created.Format("2006-01-02 15:04:05"), paid, remark, flag, refund})
@@ -60,4 +64,13 @@ func loadOrders(ctx context.Context, store *models.Store) error {
 		return fmt.Errorf("demo: orders: %w", err)
 	}
 	return nil
+}
+
+// remarkName is how agents sign a remark: the sub-account's name without
+// the shop ("云裳旗舰店:小美" signs "小美").
+func remarkName(nick string) string {
+	if i := strings.LastIndexAny(nick, ":："); i >= 0 {
+		return strings.TrimLeft(nick[i:], ":：")
+	}
+	return nick
 }

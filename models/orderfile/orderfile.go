@@ -5,9 +5,6 @@
 package orderfile
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -15,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"kefudesk/models/chatfile"
 )
@@ -58,93 +53,31 @@ var required = []string{"order_no", "buyer", "paid", "status", "created", "paid_
 // Reader yields the rows of one report.
 type Reader struct {
 	loc   *time.Location
-	next  func() ([]string, int, error) // a record and its line
+	table *Table
 	index map[string]int
-	read  func() int64
 }
 
 // BytesRead is how much of the file was consumed (CSV), for progress.
-func (r *Reader) BytesRead() int64 { return r.read() }
+func (r *Reader) BytesRead() int64 { return r.table.BytesRead() }
 
 // NewReader detects CSV or XLSX (a zip file) and reads the header.
 func NewReader(in io.Reader, loc *time.Location) (*Reader, error) {
-	raw := bufio.NewReader(in)
-	magic, _ := raw.Peek(4)
-	r := &Reader{loc: loc, read: func() int64 { return 0 }}
-	if bytes.Equal(magic, []byte("PK\x03\x04")) {
-		// A zip: it must reach excelize untouched by any text decoding.
-		if err := r.openXLSX(raw); err != nil {
-			return nil, err
-		}
-	} else {
-		text, _, read, err := chatfile.Decode(raw)
-		if err != nil {
-			return nil, err
-		}
-		r.read = read
-		c := csv.NewReader(text)
-		c.LazyQuotes, c.FieldsPerRecord, c.ReuseRecord = true, -1, true
-		r.next = func() ([]string, int, error) {
-			rec, err := c.Read()
-			line, _ := c.FieldPos(0)
-			return rec, line, err
-		}
-	}
-	header, _, err := r.next()
+	t, err := OpenTable(in)
 	if err != nil {
-		return nil, &ProblemError{Problem: Problem{Line: 1, Key: "chats.err.no_header"}}
+		return nil, err
 	}
-	r.index = map[string]int{}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		for col, names := range columns {
-			for _, n := range names {
-				if _, seen := r.index[col]; h == n && !seen {
-					r.index[col] = i
-				}
-			}
-		}
-	}
-	var missing []string
-	for _, c := range required {
-		if _, ok := r.index[c]; !ok {
-			missing = append(missing, columns[c][0])
-		}
-	}
-	if len(missing) > 0 {
-		return nil, &ProblemError{Problem: Problem{Line: 1, Key: "chats.err.missing_columns", Args: []any{strings.Join(missing, ", ")}}}
-	}
-	return r, nil
-}
-
-// openXLSX reads the first sheet. An XLSX is a zip, which needs the whole
-// file; order reports are bounded by the platform's export size.
-func (r *Reader) openXLSX(text io.Reader) error {
-	f, err := excelize.OpenReader(text)
+	index, err := t.Header(columns, required)
 	if err != nil {
-		return &ProblemError{Problem: Problem{Line: 1, Key: "orders.err.xlsx"}}
+		return nil, err
 	}
-	rows, err := f.Rows(f.GetSheetList()[0])
-	if err != nil {
-		return &ProblemError{Problem: Problem{Line: 1, Key: "orders.err.xlsx"}}
-	}
-	line := 0
-	r.next = func() ([]string, int, error) {
-		if !rows.Next() {
-			return nil, line, io.EOF
-		}
-		line++
-		cols, err := rows.Columns()
-		return cols, line, err
-	}
-	return nil
+	return &Reader{loc: loc, table: t, index: index}, nil
 }
 
 // Next returns the next order; io.EOF at the end; a *ProblemError for a
 // row that cannot be used.
 func (r *Reader) Next() (Row, error) {
 	for {
-		rec, line, err := r.next()
+		rec, line, err := r.table.Next()
 		if errors.Is(err, io.EOF) {
 			return Row{}, io.EOF
 		}

@@ -42,6 +42,18 @@ func URL(t testing.TB) string {
 // New returns a connection to a fresh, migrated database, and its URL.
 func New(t testing.TB) (*gorm.DB, string) {
 	t.Helper()
+	return newNamed(t, "kefudesk_test_"+randomHex(6))
+}
+
+// NewBench is New for code that only writes to benchmark databases: the
+// database's name ends in _bench.
+func NewBench(t testing.TB) (*gorm.DB, string) {
+	t.Helper()
+	return newNamed(t, "kefudesk_test_"+randomHex(6)+"_bench")
+}
+
+func newNamed(t testing.TB, name string) (*gorm.DB, string) {
+	t.Helper()
 	base := URL(t)
 	once.Do(func() { template, setupErr = ensureTemplate(base) })
 	if setupErr != nil {
@@ -52,7 +64,6 @@ func New(t testing.TB) (*gorm.DB, string) {
 		t.Fatalf("testdb: open admin connection: %v", err)
 	}
 	defer admin.Close()
-	name := "kefudesk_test_" + randomHex(6)
 	if err := withLock(admin, func(conn *sql.Conn) error {
 		_, err := conn.ExecContext(context.Background(), fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, template))
 		return err

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"kefudesk/models"
+)
+
+// benchImportCommand times the chat import against the floor PostgreSQL
+// sets: `kefudesk bench-import --messages 1000000`. It writes a generated
+// export, COPYs its rows raw (rolled back), then imports it for real, on a
+// *_bench database whose chat tables it empties first.
+func benchImportCommand(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench-import", flag.ContinueOnError)
+	n := fs.Int64("messages", 1_000_000, "messages in the generated file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	store, settings, closeDB, err := openBench(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	loc := settings.Location()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("kefudesk-bench-%d.csv", *n))
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(path)
+	w := bufio.NewWriter(f)
+	rows, err := models.WriteScaleChatFile(w, *n, time.Now(), loc, 42)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	st, _ := os.Stat(path)
+	fmt.Printf("file: %d messages, %.1f MB\n", rows, float64(st.Size())/1e6)
+
+	if err := store.EmptyChatsForBench(ctx); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	copied, err := store.RawCopyChatFile(ctx, path, loc)
+	if err != nil {
+		return err
+	}
+	raw := time.Since(t0)
+	fmt.Printf("raw COPY: %d rows in %s, %.0f rows/s\n", copied, raw.Round(time.Millisecond), float64(copied)/raw.Seconds())
+
+	in, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	t0 = time.Now()
+	res, err := store.ImportChats(ctx, models.SystemActor, in, filepath.Base(path), loc, nil)
+	if err != nil {
+		return err
+	}
+	imp := time.Since(t0)
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	rate, rawRate := float64(res.Added)/imp.Seconds(), float64(copied)/raw.Seconds()
+	fmt.Printf("import:   %d messages in %s, %.0f messages/s (%.2f of the raw COPY rate); Go heap grew %.1f MB, process peak %.0f MB\n",
+		res.Added, imp.Round(time.Millisecond), rate, rate/rawRate,
+		float64(int64(after.HeapInuse)-int64(before.HeapInuse))/1e6, peakRSSMB())
+	return nil
+}
+
+// peakRSSMB is this process's resident-memory high-water mark.
+func peakRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}

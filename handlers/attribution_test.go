@@ -1,0 +1,193 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"kefudesk/models"
+)
+
+// disputedOrder: 小美 chatted the evening before, 阿华 on the morning of
+// the order, so B1 (¥300) went to 阿华.
+func disputedOrder(t *testing.T, a *app) (mei, hua models.User, orderID int64) {
+	t.Helper()
+	mei, hua = disputeAgents(t, a)
+	ctx := context.Background()
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	chats := "会话ID,买家,客服,发送方,时间,内容\n" +
+		"b1,tb_王,云裳:小美,买家,2026-11-10 20:00:00,这件外套有M码吗？\n" +
+		"b1,tb_王,云裳:小美,客服,2026-11-10 20:01:00,亲，有的\n" +
+		"b2,tb_王,云裳:阿华,买家,2026-11-11 08:50:00,今天能发货吗\n" +
+		"b2,tb_王,云裳:阿华,客服,2026-11-11 08:51:00,亲，16点前下单当天发\n"
+	if _, err := a.store.ImportChats(ctx, models.SystemActor, strings.NewReader(chats), "c.csv", shanghai, nil); err != nil {
+		t.Fatal(err)
+	}
+	orders := "order_id,buyer,paid_amount,status,created_at,paid_at,seller_remark,flag,refund_amount\n" +
+		"B1,tb_王,300,交易成功,2026-11-11 09:30:00,2026-11-11 09:31:00,,,0\n" +
+		"S1,tb_路人,50,交易成功,2026-11-11 12:00:00,2026-11-11 12:01:00,,,0\n"
+	if _, err := a.store.ImportOrders(ctx, models.SystemActor, strings.NewReader(orders), "o.csv", shanghai, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.DB().Raw(`SELECT id FROM orders WHERE order_no = 'B1'`).Scan(&orderID).Error; err != nil {
+		t.Fatal(err)
+	}
+	return mei, hua, orderID
+}
+
+func TestOrderDisputeThroughTheRouter(t *testing.T) {
+	a := newApp(t)
+	mei, hua, id := disputedOrder(t, a)
+	order := "/orders/" + itoa(id)
+
+	m := a.loginAs(models.RoleManager)
+	if got := m.get("/orders").doc(t).Find(`[data-testid=order-credited]`).Text(); !strings.Contains(got, "阿华") || !strings.Contains(got, "静默下单") {
+		t.Errorf("credited column: %q", got)
+	}
+	// Agents: the involved one sees and may claim; another may not even open it.
+	if res := a.loginAs(models.RoleAgent).get(order); res.StatusCode != http.StatusForbidden {
+		t.Errorf("uninvolved agent opens the order: %d", res.StatusCode)
+	}
+	mc := a.client()
+	if res := mc.postForm("/login", url.Values{"username": {mei.Username}, "password": {testPassword}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login mei: %d", res.StatusCode)
+	}
+	d := mc.get(order).doc(t)
+	if got := d.Find(`[data-testid=steps]`).Text(); !strings.Contains(got, "窗口内最后接待买家的是 阿华（2026-11-11 08:51）") {
+		t.Errorf("steps: %q", got)
+	}
+	res := mc.postForm(order+"/dispute", url.Values{"reason": {" "}})
+	if res.StatusCode != http.StatusUnprocessableEntity || res.doc(t).Find(`[data-testid=error-reason]`).Length() != 1 {
+		t.Fatalf("empty reason: %d", res.StatusCode)
+	}
+	res = mc.postForm(order+"/dispute", url.Values{"reason": {"尺码是我推荐的"}})
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/disputes/") {
+		t.Fatalf("claim: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	dispute := res.Header.Get("Location")
+
+	// QC reads the dispute but may not rule.
+	qc := a.loginAs(models.RoleQC)
+	if d := qc.get(dispute).doc(t); d.Find(`[data-testid=evidence-agent]`).Length() != 2 || d.Find(`[data-testid=ruling-form]`).Length() != 0 {
+		t.Errorf("qc view of the dispute")
+	}
+	if res := qc.postForm(dispute+"/rule", url.Values{}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("qc rules: %d", res.StatusCode)
+	}
+	// Shares that do not add up: 422, the typed values kept.
+	form := url.Values{"version": {"1"}, "share_" + itoa(mei.ID): {"60"}, "share_" + itoa(hua.ID): {"30"}, "ruling_reason": {"各有贡献"}}
+	res = m.postForm(dispute+"/rule", form)
+	if d := res.doc(t); res.StatusCode != http.StatusUnprocessableEntity || d.Find(`[data-testid=error-shares]`).Length() != 1 ||
+		d.Find(`#share_`+itoa(mei.ID)).AttrOr("value", "") != "60" || d.Find(`#ruling_reason`).Text() != "各有贡献" {
+		t.Fatalf("bad split: %d", res.StatusCode)
+	}
+	form.Set("share_"+itoa(mei.ID), "70")
+	if res := m.postForm(dispute+"/rule", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("rule: %d %s", res.StatusCode, res.Body)
+	}
+	// The same form again is stale: 409 with who changed it.
+	if res := m.postForm(dispute+"/rule", form); res.StatusCode != http.StatusConflict || res.doc(t).Find(`[data-testid=conflict]`).Length() != 1 {
+		t.Errorf("stale ruling: %d", res.StatusCode)
+	}
+	if got := m.get(order).doc(t).Find(`[data-testid=credits]`).Text(); !strings.Contains(got, "¥210.00") || !strings.Contains(got, "店长裁决") {
+		t.Errorf("credit after the ruling: %q", got)
+	}
+	// The manager's today page lists no open dispute now; a re-apply keeps the ruling.
+	if got := m.get("/").doc(t).Find(`[data-testid=card-disputes] .big`).Text(); got != "0" {
+		t.Errorf("open disputes on today: %q", got)
+	}
+	if got := m.get("/orders/attribution?from=2026-11-11&to=2026-11-11").doc(t).Find(`[data-testid=preview-summary]`).Text(); got != "共 2 笔订单，其中 0 笔归属会改变。" {
+		t.Errorf("preview: %q", got)
+	}
+	if res := m.postForm("/orders/attribution/apply", url.Values{"from": {"2026-11-11"}, "to": {"2026-11-11"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("apply: %d", res.StatusCode)
+	}
+	if got := m.get(order).doc(t).Find(`[data-testid=credits]`).Text(); !strings.Contains(got, "¥210.00") {
+		t.Errorf("ruling lost on re-apply: %q", got)
+	}
+}
+
+func TestSalesPerformancePage(t *testing.T) {
+	a := newApp(t)
+	mei, hua, id := disputedOrder(t, a)
+	ctx := context.Background()
+	d, err := a.store.FileDispute(ctx, mei.Actor(""), id, "尺码是我推荐的", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.RuleDispute(ctx, a.users[models.RoleManager].Actor(""), d.ID, d.Version, map[int64]int{mei.ID: 70, hua.ID: 30}, "各有贡献"); err != nil {
+		t.Fatal(err)
+	}
+	m := a.loginAs(models.RoleManager)
+	doc := m.get("/orders/performance?from=2026-11-10&to=2026-11-11").doc(t)
+	rows := doc.Find(`[data-testid=sales-agents] [data-testid=sales-row]`)
+	if rows.Length() != 2 || !strings.Contains(rows.First().Text(), "小美") || !strings.Contains(rows.First().Text(), "¥210.00") {
+		t.Errorf("ranking: %q", rows.Text())
+	}
+	// 小美 served the buyer, who ordered and paid within the window: 100%.
+	if got := rows.First().Text(); !strings.Contains(got, "100.0%") || !strings.Contains(got, "0.7") {
+		t.Errorf("conversion and split order count: %q", got)
+	}
+	if got := doc.Find(`[data-testid=shop-figures]`).Text(); !strings.Contains(got, "¥350.00") || !strings.Contains(got, "¥50.00") {
+		t.Errorf("shop figures (paid 350, silent 50): %q", got)
+	}
+	if doc.Find(`[data-testid=trend-credited]`).Length() != 1 || doc.Find(`[data-testid=definitions]`).Length() != 1 {
+		t.Error("trend or definitions missing")
+	}
+	res := m.get("/orders/performance.xlsx?from=2026-11-10&to=2026-11-11")
+	x, err := excelize.OpenReader(bytes.NewReader([]byte(res.Body)))
+	if err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	if v, _ := x.GetCellValue("客服", "H2"); v != "210" {
+		t.Errorf("exported sales of the first agent: %q", v)
+	}
+	// An agent sees only their own row, not the shop's.
+	hc := a.client()
+	hc.postForm("/login", url.Values{"username": {hua.Username}, "password": {testPassword}})
+	doc = hc.get("/orders/performance?from=2026-11-10&to=2026-11-11").doc(t)
+	if got := doc.Find(`[data-testid=sales-row]`); got.Length() != 1 || !strings.Contains(got.Text(), "阿华") || doc.Find(`[data-testid=shop-figures]`).Length() != 0 {
+		t.Errorf("agent's performance: %q", got.Text())
+	}
+	if res := m.get("/orders/performance?from=2026-11-12&to=2026-11-01"); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("backwards period: %d", res.StatusCode)
+	}
+}
+
+func TestAttributionSettingsAndPromotions(t *testing.T) {
+	a := newApp(t)
+	m := a.loginAs(models.RoleManager)
+	res := m.postForm("/orders/attribution/settings", url.Values{"version": {"1"}, "attribution_window_days": {"abc"},
+		"attribution_window_hours": {"0"}, "attribution_decide_by": {"payment"}, "attribution_assist_share_percent": {"0"}, "dispute_answer_days": {"1"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || res.doc(t).Find(`[data-testid=error-attribution_window_days]`).Length() != 1 {
+		t.Fatalf("bad window: %d", res.StatusCode)
+	}
+	res = m.postForm("/orders/attribution/settings", url.Values{"version": {"1"}, "attribution_window_days": {"2"},
+		"attribution_window_hours": {"0"}, "attribution_decide_by": {"payment"}, "attribution_assist_share_percent": {"10"}, "dispute_answer_days": {"1"}},
+		"HX-Request", "true")
+	if res.StatusCode != http.StatusOK || strings.Contains(res.Body, "<html") {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	if s, _ := a.store.Settings(context.Background()); s.Int(models.SettingAttrWindowDays) != 2 || s.Get(models.SettingAttrDecideBy) != "payment" || s.Get(models.SettingShopName) == "" {
+		t.Errorf("saved settings")
+	}
+	res = m.postForm("/orders/promotions", url.Values{"name": {"双十一"}, "from": {"2026-11-12"}, "to": {"2026-11-11"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || res.doc(t).Find(`[data-testid=error-to]`).Length() != 1 || res.doc(t).Find(`#name`).AttrOr("value", "") != "双十一" {
+		t.Fatalf("backwards promotion: %d", res.StatusCode)
+	}
+	if res := m.postForm("/orders/promotions", url.Values{"name": {"双十一"}, "from": {"2026-11-11"}, "to": {"2026-11-11"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("promotion: %d", res.StatusCode)
+	}
+	if n := m.get("/orders/attribution").doc(t).Find(`[data-testid=promotion]`).Length(); n != 1 {
+		t.Errorf("promotions listed: %d", n)
+	}
+	if res := a.loginAs(models.RoleQC).get("/orders/attribution"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("qc opens the settings: %d", res.StatusCode)
+	}
+}

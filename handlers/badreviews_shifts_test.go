@@ -1,0 +1,81 @@
+package handlers_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"kefudesk/models"
+)
+
+// On Wednesday 2026-11-11 (the test clock, 10:00 in Shanghai) mei is off,
+// hua works early, qing late, peng is off. mei's open case shows in hua's
+// handover at the top of her today page, read-only, with its deadline; the
+// board suggests hua for a new case (on duty) over peng (off, no cases).
+func TestBadReviewCaseInTheShiftHandover(t *testing.T) {
+	s := newShiftShop(t)
+	ctx := context.Background()
+	day := time.Date(2026, 11, 11, 0, 0, 0, 0, time.UTC)
+	for i, shift := range []string{"", "early", "late", ""} {
+		err := s.store.DB().Exec(`UPDATE shift_assignments SET shift = ? WHERE user_id = ? AND day = ?::date`,
+			shift, s.agents[i].ID, day.Format(time.DateOnly)).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	if _, err := s.store.ImportBadReviews(ctx, models.SystemActor, strings.NewReader(badReviewCSV), "r.csv", shanghai, nil); err != nil {
+		t.Fatal(err)
+	}
+	var h1 int64
+	s.store.DB().Raw(`SELECT id FROM bad_reviews WHERE review_no = 'H1'`).Scan(&h1)
+	assigned := time.Date(2026, 11, 10, 2, 0, 0, 0, time.UTC) // due 11-13 10:00 Shanghai
+	if err := s.store.AssignBadReviews(ctx, s.users[models.RoleManager].Actor(""), []models.CaseVersion{{ID: h1, Version: 1}}, s.agents[0].ID, assigned); err != nil {
+		t.Fatal(err)
+	}
+
+	hua := s.loginName("hua")
+	rows := hua.get("/").doc(t).Find(`[data-testid=handover-waiting] [data-testid=handover-case]`)
+	if rows.Length() != 1 {
+		t.Fatalf("%d bad-review rows in hua's handover, want 1", rows.Length())
+	}
+	text := rows.Text()
+	for _, want := range []string{"中差评处理", "tb_王", "期限 2026-11-13 10:00", "客服mei 今天休息"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("handover row %q lacks %q", text, want)
+		}
+	}
+	if href := rows.Find("a").AttrOr("href", ""); href != "/reviews/"+itoa(h1) {
+		t.Errorf("row links to %q", href)
+	}
+	if rows.Find("form").Length() != 0 {
+		t.Error("a bad-review row has a tick form")
+	}
+	// hua may read the case she was handed, not work it; peng (off) may not.
+	res := hua.get("/reviews/" + itoa(h1))
+	if res.StatusCode != 200 || res.doc(t).Find(`form[action$="/contacts"]`).Length() != 0 {
+		t.Errorf("hua opens the handed-over case: %d", res.StatusCode)
+	}
+	if res := s.loginName("peng").get("/reviews/" + itoa(h1)); res.StatusCode != 403 {
+		t.Errorf("peng (off) opens it: %d", res.StatusCode)
+	}
+	// mei sees her own case on /shifts/me; the manager on the handover page.
+	if n := s.loginName("mei").get("/shifts/me").doc(t).Find(`[data-testid=handover-case]`).Length(); n != 1 {
+		t.Errorf("mei's /shifts/me shows %d cases", n)
+	}
+	mgr := s.loginAs(models.RoleManager)
+	if got := mgr.get("/shifts/handover").doc(t).Find(`[data-testid=handover-cases] [data-testid=handover-case]`).Text(); !strings.Contains(got, "tb_王") {
+		t.Errorf("manager's handover cases: %q", got)
+	}
+	// The suggestion for the new case H2 keeps to who is on the rota.
+	b := mgr.get("/reviews?status=new").doc(t)
+	sug := b.Find(`[data-testid=suggested]`).First().Text()
+	why := b.Find(`[data-testid=suggested-why]`).First().Text()
+	if !strings.Contains(sug, "客服hua") || !strings.Contains(why, "当班") {
+		t.Errorf("suggested %q (%q), want hua on duty", sug, why)
+	}
+	if got := mgr.get("/reviews/handover").doc(t).Find(`[data-testid=handover-shifts] a`).AttrOr("href", ""); got != "/shifts/handover" {
+		t.Errorf("bad-review handover links to %q", got)
+	}
+}

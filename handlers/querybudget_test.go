@@ -1,0 +1,130 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"kefudesk/handlers/web"
+	"kefudesk/models"
+	"kefudesk/models/demo"
+)
+
+// maxQueriesPerPage is the most SQL statements one page may run. A page
+// whose count grows with the rows it shows (N+1) blows through it on the
+// demo shop, whose lists hold dozens to thousands of rows.
+const maxQueriesPerPage = 20
+
+type queryCountKey struct{}
+
+// queryCounter counts the statements gorm runs for the request whose
+// context carries it; last holds the count of the latest finished request.
+type queryCounter struct{ last atomic.Int64 }
+
+// newQueryCounter registers gorm callbacks on db that count the statements
+// of each request carrying a counter (see wrap).
+func newQueryCounter(db *gorm.DB) *queryCounter {
+	count := func(tx *gorm.DB) {
+		if n, ok := tx.Statement.Context.Value(queryCountKey{}).(*atomic.Int64); ok {
+			n.Add(1)
+		}
+	}
+	cb := db.Callback()
+	must := func(err error) {
+		if err != nil {
+			panic(err)
+		}
+	}
+	must(cb.Query().After("gorm:query").Register("kefudesk:count_query", count))
+	must(cb.Row().After("gorm:row").Register("kefudesk:count_row", count))
+	must(cb.Raw().After("gorm:raw").Register("kefudesk:count_raw", count))
+	must(cb.Create().After("gorm:create").Register("kefudesk:count_create", count))
+	must(cb.Update().After("gorm:update").Register("kefudesk:count_update", count))
+	must(cb.Delete().After("gorm:delete").Register("kefudesk:count_delete", count))
+	return &queryCounter{}
+}
+
+// wrap returns h with a fresh counter in every request's context.
+func (q *queryCounter) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := new(atomic.Int64)
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), queryCountKey{}, n)))
+		q.last.Store(n.Load())
+	})
+}
+
+// TestEveryPageRunsAFixedNumberOfQueries opens every page without a path
+// parameter, as each demo user whose role may, on the demo shop, and fails
+// when one runs more than maxQueriesPerPage statements.
+func TestEveryPageRunsAFixedNumberOfQueries(t *testing.T) {
+	a := newApp(t)
+	if _, err := demo.Load(context.Background(), a.store); err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	// Pages with a path parameter, filled from the demo's rows: the screens
+	// people open most after the lists.
+	var reviewID, chatID int64
+	db := a.store.DB()
+	if err := db.Raw(`SELECT id FROM reviews ORDER BY id LIMIT 1`).Scan(&reviewID).Error; err != nil || reviewID == 0 {
+		t.Fatalf("demo review: %v", err)
+	}
+	if err := db.Raw(`SELECT id FROM chat_conversations ORDER BY id DESC LIMIT 1`).Scan(&chatID).Error; err != nil || chatID == 0 {
+		t.Fatalf("demo chat: %v", err)
+	}
+	params := map[string]string{
+		"/spot-checks/reviews/:rid": "/spot-checks/reviews/" + itoa(reviewID),
+		"/spot-checks/chats/:id":    "/spot-checks/chats/" + itoa(chatID),
+	}
+	type row struct {
+		page string
+		n    int64
+	}
+	var seen []row
+	for _, who := range []struct {
+		name string
+		role models.Role
+	}{{"manager", models.RoleManager}, {"qc", models.RoleQC}, {"xiaomei", models.RoleAgent}, {"admin", models.RoleAdmin}} {
+		c := a.client()
+		if res := c.postForm("/login", url.Values{"username": {who.name}, "password": {demo.Password}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("login %s: %d", who.name, res.StatusCode)
+		}
+		for _, r := range a.router.Router.Routes() {
+			path := r.Path
+			if p, ok := params[path]; ok {
+				path = p
+			}
+			if r.Method != http.MethodGet || r.Public || strings.Contains(path, ":") || path == "/events" || !web.Allowed(who.role, r.Roles) {
+				continue
+			}
+			res := c.get(path)
+			if res.StatusCode == http.StatusSeeOther {
+				continue // an area's index sends the user to its first page
+			}
+			if res.StatusCode == http.StatusNotFound && path != r.Path {
+				continue // another agent's record: not this user's to see
+			}
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("GET %s as %s: status %d", path, who.name, res.StatusCode)
+				continue
+			}
+			n := a.queries.last.Load()
+			seen = append(seen, row{who.name + " " + path, n})
+			if n > maxQueriesPerPage {
+				t.Errorf("GET %s as %s ran %d queries, more than %d: look for a query per row", path, who.name, n, maxQueriesPerPage)
+			}
+		}
+	}
+	if len(seen) < 10 {
+		t.Fatalf("walked only %d pages: the walk is broken", len(seen))
+	}
+	sort.Slice(seen, func(i, j int) bool { return seen[i].n > seen[j].n })
+	for _, s := range seen[:min(8, len(seen))] {
+		t.Logf("%3d queries  %s", s.n, s.page)
+	}
+}

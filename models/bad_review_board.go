@@ -1,0 +1,270 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// BadReviewFilter narrows the board; zero fields do not filter.
+type BadReviewFilter struct {
+	Status  string // a status, "open" for every worked status, "" for every case
+	AgentID int64
+	Cause   string
+	Item    string
+	Due     string // DueToday or DueOverdue
+	// Viewer limits an agent to their own cases (and unassigned ones when
+	// Unassigned, i.e. the shop lets agents take cases).
+	Viewer     int64
+	Unassigned bool
+	Now        time.Time
+	Loc        *time.Location
+	Before     AuditCursor
+	Limit      int
+}
+
+// BadReviewPage is one page of the board.
+type BadReviewPage struct {
+	Cases  []BadReview
+	Next   AuditCursor
+	Counts map[string]int64 // cases per status under the other filters
+}
+
+// scope applies every filter but the status and the cursor.
+func (f BadReviewFilter) scope(q *gorm.DB) *gorm.DB {
+	q = q.Where("status <> ?", BadReviewPraise)
+	if f.Viewer != 0 {
+		if f.Unassigned {
+			q = q.Where("(agent_id = ? OR status = ?)", f.Viewer, BadReviewNew)
+		} else {
+			q = q.Where("agent_id = ?", f.Viewer)
+		}
+	}
+	if f.AgentID != 0 {
+		q = q.Where("agent_id = ?", f.AgentID)
+	}
+	if f.Cause != "" {
+		q = q.Where("causes @> ARRAY[?]::text[]", f.Cause)
+	}
+	if f.Item != "" {
+		q = q.Where("item = ?", f.Item)
+	}
+	switch f.Due {
+	case DueOverdue:
+		q = q.Where("status IN ? AND due_at < ?", BadReviewOpenStatuses, f.Now)
+	case DueToday:
+		y, m, d := f.Now.In(f.Loc).Date()
+		start := time.Date(y, m, d, 0, 0, 0, 0, f.Loc)
+		q = q.Where("status IN ? AND due_at >= ? AND due_at < ?", BadReviewOpenStatuses, maxTime(start, f.Now), start.AddDate(0, 0, 1))
+	}
+	return q
+}
+
+// ListBadReviews reads the board newest review first, keyset-paged on
+// (reviewed_at, id), with the count of cases per status.
+func (s *Store) ListBadReviews(ctx context.Context, f BadReviewFilter) (BadReviewPage, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	if f.Loc == nil {
+		f.Loc = time.UTC
+	}
+	page := BadReviewPage{Counts: map[string]int64{}}
+	var counts []struct {
+		Status string
+		N      int64
+	}
+	if err := f.scope(s.conn(ctx).Model(&BadReview{})).Select("status, count(*) AS n").Group("status").Scan(&counts).Error; err != nil {
+		return page, fmt.Errorf("models: unable to count bad reviews: %w", err)
+	}
+	for _, c := range counts {
+		page.Counts[c.Status] = c.N
+	}
+	q := f.scope(s.conn(ctx).Model(&BadReview{}))
+	switch f.Status {
+	case "":
+	case "open":
+		q = q.Where("status IN ?", BadReviewOpenStatuses)
+	default:
+		q = q.Where("status = ?", f.Status)
+	}
+	if !f.Before.IsZero() {
+		q = q.Where("(reviewed_at, id) < (?, ?)", f.Before.At, f.Before.ID)
+	}
+	var rows []BadReview
+	if err := q.Order("reviewed_at DESC, id DESC").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+		return page, fmt.Errorf("models: unable to list bad reviews: %w", err)
+	}
+	page.Cases = rows
+	if len(rows) > f.Limit {
+		page.Cases = rows[:f.Limit]
+		last := page.Cases[f.Limit-1]
+		page.Next = AuditCursor{At: last.ReviewedAt, ID: last.ID}
+	}
+	return page, nil
+}
+
+// CaseAgent is an agent who can be given cases, with their open load.
+type CaseAgent struct {
+	ID        int64
+	Name      string
+	OpenCases int
+}
+
+// CaseAgents lists active agents with their open cases, fewest first.
+func (s *Store) CaseAgents(ctx context.Context) ([]CaseAgent, error) {
+	var out []CaseAgent
+	err := s.conn(ctx).Raw(`
+		SELECT u.id, coalesce(nullif(u.display_name, ''), u.username) AS name, count(b.id) AS open_cases
+		  FROM users u LEFT JOIN bad_reviews b ON b.agent_id = u.id AND b.status IN ?
+		 WHERE u.role = 'agent' AND NOT u.disabled
+		 GROUP BY u.id ORDER BY open_cases, u.id`, BadReviewOpenStatuses).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: unable to list case agents: %w", err)
+	}
+	return out, nil
+}
+
+// Suggestion is the agent suggested for a new case, with why (the board
+// shows the reasons).
+type Suggestion struct {
+	CaseAgent
+	Duty   string // Duty.Reason: "on_duty", "next_shift", or "" without a rota
+	Served bool   // this agent served the buyer
+	Fewest bool   // picked for having the fewest open cases
+}
+
+// SuggestAgents picks an agent for each new case. With a published rota
+// only agents on duty now or on the next shift are considered (a case given
+// to someone off for days would miss its deadline); among them the agent
+// who served the buyer, else whoever has the fewest open cases, counting
+// the suggestions already made so a page of new cases is spread out (on a
+// tie, on duty now before next shift). Without a published rota, or when
+// nobody is on it, every active agent is considered, as before shifts
+// existed.
+func SuggestAgents(cases []BadReview, agents []CaseAgent, duty Duty) map[int64]Suggestion {
+	pool := agents
+	if duty.Published {
+		var on []CaseAgent
+		for _, a := range agents {
+			if duty.Reason(a.ID) != "" {
+				on = append(on, a)
+			}
+		}
+		if len(on) > 0 {
+			pool = on
+		}
+	}
+	rank := func(id int64) int {
+		switch duty.Reason(id) {
+		case "on_duty":
+			return 0
+		case "next_shift":
+			return 1
+		}
+		return 2
+	}
+	out := map[int64]Suggestion{}
+	load := map[int64]int{}
+	byID := map[int64]CaseAgent{}
+	for _, a := range pool {
+		load[a.ID], byID[a.ID] = a.OpenCases, a
+	}
+	for _, c := range cases {
+		if c.Status != BadReviewNew || len(pool) == 0 {
+			continue
+		}
+		var sug Suggestion
+		if c.ServedBy != nil {
+			sug.CaseAgent, sug.Served = byID[*c.ServedBy]
+		}
+		if !sug.Served {
+			pick := pool[0]
+			for _, a := range pool[1:] {
+				if load[a.ID] < load[pick.ID] || load[a.ID] == load[pick.ID] && rank(a.ID) < rank(pick.ID) {
+					pick = a
+				}
+			}
+			sug.CaseAgent, sug.Fewest = pick, true
+		}
+		sug.Duty = duty.Reason(sug.ID)
+		load[sug.ID]++
+		out[c.ID] = sug
+	}
+	return out
+}
+
+// OpenCasesOf lists an agent's open cases, soonest due first (today page,
+// handover).
+func (s *Store) OpenCasesOf(ctx context.Context, agentID int64, limit int) ([]BadReview, error) {
+	var out []BadReview
+	q := s.conn(ctx).Where("status IN ?", BadReviewOpenStatuses)
+	if agentID != 0 {
+		q = q.Where("agent_id = ?", agentID)
+	}
+	if err := q.Order("due_at NULLS LAST, id").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("models: unable to list open cases: %w", err)
+	}
+	return out, nil
+}
+
+// OverdueCases lists open cases past their deadline, most overdue first
+// (the manager's today page).
+func (s *Store) OverdueCases(ctx context.Context, now time.Time, limit int) ([]BadReview, error) {
+	var out []BadReview
+	err := s.conn(ctx).Where("status IN ? AND due_at < ?", BadReviewOpenStatuses, now).Order("due_at, id").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: unable to list overdue cases: %w", err)
+	}
+	return out, nil
+}
+
+// CaseCount is how many cases have status (new ones wait to be assigned,
+// escalated ones wait for the store manager).
+func (s *Store) CaseCount(ctx context.Context, status string) (int64, error) {
+	var n int64
+	if err := s.conn(ctx).Model(&BadReview{}).Where("status = ?", status).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("models: unable to count %s cases: %w", status, err)
+	}
+	return n, nil
+}
+
+// HandoverCase is an unfinished case with its latest contact, for the next shift.
+type HandoverCase struct {
+	BadReview
+	LastChannel string
+	LastAt      *time.Time
+	LastNote    string
+	LastAnswer  string
+	Attempts    int
+}
+
+// HandoverCases lists every unfinished case with what was last tried, by
+// agent then deadline: what the next shift picks up.
+func (s *Store) HandoverCases(ctx context.Context) ([]HandoverCase, error) {
+	var out []HandoverCase
+	err := s.conn(ctx).Raw(`
+		SELECT b.*, l.channel AS last_channel, l.contacted_at AS last_at, l.note AS last_note, l.answer AS last_answer,
+		       (SELECT count(*) FROM bad_review_contacts c WHERE c.bad_review_id = b.id) AS attempts
+		  FROM bad_reviews b
+		  LEFT JOIN LATERAL (SELECT channel, contacted_at, note, answer FROM bad_review_contacts c
+		                      WHERE c.bad_review_id = b.id ORDER BY contacted_at DESC, id DESC LIMIT 1) l ON true
+		 WHERE b.status IN ?
+		 ORDER BY b.agent_id, b.due_at, b.id`, BadReviewOpenStatuses).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: unable to list handover cases: %w", err)
+	}
+	return out, nil
+}
+
+// BadReviewItems lists the items with cases, for the board's item filter.
+func (s *Store) BadReviewItems(ctx context.Context) ([]string, error) {
+	var out []string
+	err := s.conn(ctx).Raw(`SELECT DISTINCT item FROM bad_reviews WHERE status <> 'praise' AND item <> '' ORDER BY item LIMIT 500`).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: unable to list items: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,166 @@
+package models_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"kefudesk/models"
+)
+
+// The buyer tb_王 chatted with 店:阿华 before reviewing: the case links
+// 阿华 as the serving agent and suggests her even though 小美 has fewer
+// open cases; a case with no chat goes to whoever has the fewest.
+func TestBadReviewServedByAndSuggestion(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	mgr := mustUser(t, s, "mgr", models.RoleManager)
+	ahua := mustUser(t, s, "ahua", models.RoleAgent, "店:阿华")
+	xiaomei := mustUser(t, s, "xiaomei", models.RoleAgent, "店:小美")
+	chat := "conversation_id,buyer,agent,sender,sent_at,text\n" +
+		"c1,tb_王,店:阿华,buyer,2026-11-09 10:00:00,在吗\n" +
+		"c1,tb_王,店:阿华,agent,2026-11-09 10:01:00,亲，在的\n"
+	if _, err := s.ImportChats(ctx, models.SystemActor, strings.NewReader(chat), "c.csv", shanghai, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportBadReviews(ctx, models.SystemActor, strings.NewReader(reviewExport), "r.csv", shanghai, nil); err != nil {
+		t.Fatal(err)
+	}
+	var rv1, rv2 models.BadReview
+	s.DB().Where("review_no = 'RV1'").Take(&rv1)
+	s.DB().Where("review_no = 'RV2'").Take(&rv2)
+	if rv1.ServedBy == nil || *rv1.ServedBy != ahua.ID {
+		t.Fatalf("RV1 served by %v, want 阿华 %d", rv1.ServedBy, ahua.ID)
+	}
+	// 阿华 already has one open case, 小美 none.
+	now := time.Date(2026, 11, 11, 2, 0, 0, 0, time.UTC)
+	var rv4 models.BadReview
+	s.DB().Where("review_no = 'RV4'").Take(&rv4)
+	if err := s.AssignBadReviews(ctx, mgr.Actor(""), []models.CaseVersion{{ID: rv4.ID, Version: rv4.Version}}, ahua.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	agents, err := s.CaseAgents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No rota is published: the suggestion ignores shifts, as before.
+	settings, err := s.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	duty, err := s.DutyAt(ctx, settings, now)
+	if err != nil || duty.Published {
+		t.Fatalf("duty without a rota: %+v %v", duty, err)
+	}
+	got := models.SuggestAgents([]models.BadReview{rv1, rv2}, agents, duty)
+	if got[rv1.ID].ID != ahua.ID || got[rv2.ID].ID != xiaomei.ID {
+		t.Errorf("suggested %v / %v, want 阿华 then 小美", got[rv1.ID], got[rv2.ID])
+	}
+}
+
+func TestBadReviewReportFigures(t *testing.T) {
+	s, mgr, ag1, ag2, ids := caseShop(t)
+	ctx := context.Background()
+	// RV3 (good) says "小美服务很好"; name ag2 小美 so it counts as praise.
+	s.DB().Exec(`UPDATE users SET display_name = '小美' WHERE id = ?`, ag2.ID)
+	t0 := time.Date(2026, 11, 11, 2, 0, 0, 0, time.UTC)
+	m, a1 := mgr.Actor(""), ag1.Actor("")
+	all := []models.CaseVersion{}
+	for _, id := range ids {
+		all = append(all, version(t, s, id))
+	}
+	if err := s.AssignBadReviews(ctx, m, all, ag1.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	results := []models.ResultForm{
+		{Outcome: "revised", FinalRating: "good", CompensationFen: 1000, Account: "券"}, // 10 h
+		{Outcome: "compensated", CompensationFen: 2550, Account: "部分退款"},               // 20 h
+		{Outcome: "unresolved", Account: "拒绝"},                                         // 30 h
+	}
+	for i, r := range results {
+		if err := s.HandInResult(ctx, a1, version(t, s, ids[i]), r, t0.Add(time.Duration(10*(i+1))*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range ids[:2] {
+		s.DB().Exec(`UPDATE bad_reviews SET causes = '{quality,size}' WHERE id = ?`, id)
+	}
+	from := time.Date(2026, 11, 10, 0, 0, 0, 0, shanghai)
+	rep, err := s.BadReviewReportFor(ctx, from, from.AddDate(0, 0, 1), shanghai, 3, t0.Add(100*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tt := rep.Totals
+	if tt.Bad != 3 || tt.Medium != 2 || tt.Good != 2 || tt.Closed != 3 || tt.Resolved != 2 || tt.Revised != 1 || tt.Open != 2 || tt.Overdue != 2 {
+		t.Errorf("totals %+v", tt)
+	}
+	if tt.CompensationFen != 3550 || tt.MedianResolveHours == nil || *tt.MedianResolveHours != 20 {
+		t.Errorf("compensation %d median %v", tt.CompensationFen, tt.MedianResolveHours)
+	}
+	if r := tt.ResolutionRate(); r < 0.66 || r > 0.67 {
+		t.Errorf("resolution rate %v", r)
+	}
+	if len(rep.ByCause) != 2 || rep.ByCause[0].Count != 2 {
+		t.Errorf("causes %+v", rep.ByCause)
+	}
+	// 2026-11-10 is a Tuesday: both causes fall in the week of Monday 11-09.
+	monday := time.Date(2026, 11, 9, 0, 0, 0, 0, shanghai)
+	if len(rep.CauseWeeks) != 2 || !rep.CauseWeeks[0].Week.Equal(monday) || rep.CauseWeeks[0].Cause != "quality" || rep.CauseWeeks[0].Count != 2 {
+		t.Errorf("cause weeks %+v", rep.CauseWeeks)
+	}
+	flagged := map[string]bool{}
+	for _, it := range rep.ByItem {
+		flagged[it.Key] = it.Flagged
+	}
+	// 加绒卫衣 has RV2, RV4, RV5 (3 cases); 羊毛针织衫 RV1, RV6 (2).
+	if !flagged["加绒卫衣"] || flagged["羊毛针织衫"] {
+		t.Errorf("items %+v", rep.ByItem)
+	}
+	if len(rep.Days) != 1 || rep.Days[0].Bad != 3 || rep.Days[0].Medium != 2 {
+		t.Errorf("days %+v", rep.Days)
+	}
+	for _, a := range rep.ByAgent {
+		switch a.AgentID {
+		case ag1.ID:
+			if a.Cases != 5 || a.Resolved != 2 || a.Revised != 1 || a.Overdue != 2 || a.CompensationFen != 3550 {
+				t.Errorf("agent 1 %+v", a)
+			}
+		case ag2.ID:
+			if a.Praise != 1 || a.Criticism != 0 || a.ServiceScore() != 1 {
+				t.Errorf("小美 %+v", a)
+			}
+		}
+	}
+}
+
+func TestBadReviewBoardKeysetPaging(t *testing.T) {
+	s, _, _, _, _ := caseShop(t)
+	ctx := context.Background()
+	seen := map[int64]bool{}
+	f := models.BadReviewFilter{Limit: 2, Loc: shanghai, Now: time.Now()}
+	pages := 0
+	for {
+		p, err := s.ListBadReviews(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, c := range p.Cases {
+			if seen[c.ID] || c.Status == models.BadReviewPraise {
+				t.Fatalf("case %d twice or praise on the board", c.ID)
+			}
+			seen[c.ID] = true
+		}
+		if p.Counts[models.BadReviewNew] != 5 {
+			t.Errorf("new count %d", p.Counts[models.BadReviewNew])
+		}
+		if p.Next.IsZero() {
+			break
+		}
+		f.Before = p.Next
+	}
+	if len(seen) != 5 || pages != 3 {
+		t.Errorf("%d cases over %d pages", len(seen), pages)
+	}
+}

@@ -1,0 +1,201 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// AgentSales is one agent's (or team's) sales figures for a period. Every
+// credit figure reads order_credits, so rulings are applied.
+type AgentSales struct {
+	Key            string // engine key (u<id> or an unmapped nick), or the team
+	UserID         *int64
+	Name           string
+	Team           Team
+	Rank           int
+	Inquiries      int64   // distinct buyers the agent wrote to in chats that began in the period
+	OrderedBuyers  int64   // of those, buyers who ordered from the chat to the end of its window
+	PaidBuyers     int64   // ... and paid
+	Orders         float64 // credited orders, a split order counting by its share
+	SalesFen       int64   // credited amount of paid orders
+	CreditedBuyers int64   // distinct buyers of the paid credited orders
+	Assists        int64
+	AssistFen      int64
+	RefundFen      int64 // refunds on credited orders, by share
+}
+
+// OrderConversion is inquiry-to-order conversion (询单转化率).
+func (a AgentSales) OrderConversion() float64 { return ratio(a.OrderedBuyers, a.Inquiries) }
+
+// PaymentConversion is inquiry-to-payment conversion.
+func (a AgentSales) PaymentConversion() float64 { return ratio(a.PaidBuyers, a.Inquiries) }
+
+// AverageOrderFen is 客单价: credited sales per credited buyer.
+func (a AgentSales) AverageOrderFen() int64 {
+	if a.CreditedBuyers == 0 {
+		return 0
+	}
+	return a.SalesFen / a.CreditedBuyers
+}
+
+// RefundRate is refunds over credited sales.
+func (a AgentSales) RefundRate() float64 { return ratio(a.RefundFen, a.SalesFen) }
+
+// ratio is n/d, or 0 when there is nothing to divide by (rates of empty
+// periods show as 0%, never NaN).
+func ratio(n, d int64) float64 {
+	if d == 0 {
+		return 0
+	}
+	return float64(n) / float64(d)
+}
+
+// SalesDay is one day of the trend.
+type SalesDay struct {
+	Day       time.Time
+	SalesFen  int64 // credited
+	SilentFen int64 // paid sales not credited to an agent (shop view only)
+}
+
+// SalesReport is the performance page.
+type SalesReport struct {
+	Agents         []AgentSales // ranked by credited sales
+	Teams          []AgentSales
+	Orders         int64 // orders placed in the period
+	PaidSalesFen   int64
+	CreditedFen    int64
+	SilentOrders   int64
+	SilentSalesFen int64 // paid sales minus agent-credited sales
+	Trend          []SalesDay
+}
+
+// SalesPerformance computes the figures of orders and chats in [from, to).
+// userID > 0 narrows everything to that agent (an agent sees only their own).
+func (s *Store) SalesPerformance(ctx context.Context, from, to time.Time, loc *time.Location, userID int64) (SalesReport, error) {
+	var rep SalesReport
+	settings, err := s.Settings(ctx)
+	if err != nil {
+		return rep, err
+	}
+	people, err := s.AgentPeople(ctx)
+	if err != nil {
+		return rep, err
+	}
+	byKey := map[string]*AgentSales{}
+	get := func(key string) *AgentSales {
+		if a, ok := byKey[key]; ok {
+			return a
+		}
+		a := &AgentSales{Key: key, Name: people.NameOfKey(key)}
+		if id, ok := UserOfKey(key); ok {
+			a.UserID = &id
+			a.Team = people.Users[id].Team
+		}
+		byKey[key] = a
+		return a
+	}
+	var inq []struct {
+		Agent                                string
+		Inquiries, OrderedBuyers, PaidBuyers int64
+	}
+	// The window after a chat: to the end of day D + window days, as the
+	// platform counts an inquiry converted.
+	days := settings.Int(SettingAttrWindowDays) + 1
+	err = s.conn(ctx).Raw(`
+		WITH served AS (
+			SELECT DISTINCT COALESCE('u' || an.user_id, n.nick) AS agent, c.buyer, c.started_at
+			  FROM chat_conversations c CROSS JOIN LATERAL unnest(c.agent_nicks) AS n(nick)
+			  LEFT JOIN agent_nicks an ON an.nick = n.nick
+			 WHERE c.started_at >= ? AND c.started_at < ? AND c.buyer_messages > 0)
+		SELECT s.agent, count(DISTINCT s.buyer) AS inquiries,
+		       count(DISTINCT s.buyer) FILTER (WHERE o.ordered) AS ordered_buyers,
+		       count(DISTINCT s.buyer) FILTER (WHERE o.paid) AS paid_buyers
+		  FROM served s LEFT JOIN LATERAL (
+			SELECT true AS ordered, bool_or(x.paid_at IS NOT NULL) AS paid FROM orders x
+			 WHERE x.buyer = s.buyer AND x.created_at >= s.started_at
+			   AND x.created_at < (date_trunc('day', s.started_at AT TIME ZONE ?) + make_interval(days => ?)) AT TIME ZONE ?
+			HAVING count(*) > 0) o ON true
+		 GROUP BY s.agent`, from, to, loc.String(), days, loc.String()).Scan(&inq).Error
+	if err != nil {
+		return rep, fmt.Errorf("models: inquiries: %w", err)
+	}
+	for _, r := range inq {
+		a := get(r.Agent)
+		a.Inquiries, a.OrderedBuyers, a.PaidBuyers = r.Inquiries, r.OrderedBuyers, r.PaidBuyers
+	}
+	var cr []struct {
+		Agent                                                   string
+		Orders                                                  float64
+		SalesFen, CreditedBuyers, Assists, AssistFen, RefundFen int64
+	}
+	err = s.conn(ctx).Raw(`SELECT agent,
+		COALESCE(sum(share_bp) FILTER (WHERE kind = 'credit'), 0) / 10000.0 AS orders,
+		COALESCE(sum(amount_fen) FILTER (WHERE kind = 'credit' AND paid), 0) AS sales_fen,
+		count(DISTINCT buyer) FILTER (WHERE kind = 'credit' AND paid) AS credited_buyers,
+		count(*) FILTER (WHERE kind = 'assist') AS assists,
+		COALESCE(sum(amount_fen) FILTER (WHERE kind = 'assist'), 0) AS assist_fen,
+		COALESCE(sum(refund_fen) FILTER (WHERE kind = 'credit'), 0) AS refund_fen
+		FROM order_credits WHERE order_at >= ? AND order_at < ? GROUP BY agent`, from, to).Scan(&cr).Error
+	if err != nil {
+		return rep, fmt.Errorf("models: credits: %w", err)
+	}
+	for _, r := range cr {
+		a := get(r.Agent)
+		a.Orders, a.SalesFen, a.CreditedBuyers, a.Assists, a.AssistFen, a.RefundFen = r.Orders, r.SalesFen, r.CreditedBuyers, r.Assists, r.AssistFen, r.RefundFen
+		rep.CreditedFen += r.SalesFen
+	}
+	if err := s.shopSales(ctx, from, to, &rep); err != nil {
+		return rep, err
+	}
+	for _, a := range byKey {
+		if userID == 0 || (a.UserID != nil && *a.UserID == userID) {
+			rep.Agents = append(rep.Agents, *a)
+		}
+	}
+	sort.Slice(rep.Agents, func(i, j int) bool {
+		x, y := rep.Agents[i], rep.Agents[j]
+		if x.SalesFen != y.SalesFen {
+			return x.SalesFen > y.SalesFen
+		}
+		return x.Name < y.Name
+	})
+	for i := range rep.Agents {
+		rep.Agents[i].Rank = i + 1
+	}
+	if userID == 0 {
+		rep.Teams = teamSales(rep.Agents)
+	}
+	rep.Trend, err = s.salesTrend(ctx, from, to, loc, userID)
+	return rep, err
+}
+
+// teamSales sums agents per team. A buyer served by two agents of a team
+// counts for each, as in the agents' own figures.
+func teamSales(agents []AgentSales) []AgentSales {
+	byTeam := map[Team]*AgentSales{}
+	var order []Team
+	for _, a := range agents {
+		t, ok := byTeam[a.Team]
+		if !ok {
+			t = &AgentSales{Key: string(a.Team), Team: a.Team}
+			byTeam[a.Team], order = t, append(order, a.Team)
+		}
+		t.Inquiries += a.Inquiries
+		t.OrderedBuyers += a.OrderedBuyers
+		t.PaidBuyers += a.PaidBuyers
+		t.Orders += a.Orders
+		t.SalesFen += a.SalesFen
+		t.CreditedBuyers += a.CreditedBuyers
+		t.Assists += a.Assists
+		t.AssistFen += a.AssistFen
+		t.RefundFen += a.RefundFen
+	}
+	out := make([]AgentSales, 0, len(order))
+	for _, t := range order {
+		out = append(out, *byTeam[t])
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].SalesFen > out[j].SalesFen })
+	return out
+}

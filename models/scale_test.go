@@ -1,0 +1,79 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"kefudesk/models"
+	"kefudesk/models/testdb"
+)
+
+func TestGenerateScaleRefusesAShopDatabase(t *testing.T) {
+	db, _ := testdb.New(t)
+	_, err := models.NewStore(db).GenerateScale(context.Background(), models.ScaleOptions{Scale: 0.0001, Agents: 3, Days: 3, End: time.Now()}, time.UTC, nil)
+	if !errors.Is(err, models.ErrNotABenchDatabase) {
+		t.Fatalf("err = %v, want ErrNotABenchDatabase", err)
+	}
+}
+
+// A small shop generated twice is the same shop, with every chat's stored
+// figures in place and Double 11 the busiest day.
+func TestGenerateScaleWritesTheSameShopAgain(t *testing.T) {
+	db, _ := testdb.NewBench(t)
+	store := models.NewStore(db)
+	ctx := context.Background()
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	opts := models.ScaleOptions{Scale: 0.0005, Agents: 12, Days: 40, End: time.Date(2026, 11, 30, 12, 0, 0, 0, sh), Seed: 7}
+	type snapshot struct {
+		Convs, Msgs, Orders, Users int64
+		Buyers, Remarks            string
+	}
+	take := func() snapshot {
+		var s snapshot
+		err := db.Raw(`SELECT (SELECT count(*) FROM chat_conversations) AS convs,
+		                      (SELECT count(*) FROM chat_messages) AS msgs,
+		                      (SELECT count(*) FROM orders) AS orders,
+		                      (SELECT count(*) FROM users WHERE role = 'agent') AS users,
+		                      (SELECT md5(string_agg(buyer || started_at::text, ',' ORDER BY id)) FROM chat_conversations) AS buyers,
+		                      (SELECT md5(string_agg(order_no || seller_remark, ',' ORDER BY order_no)) FROM orders) AS remarks`).Scan(&s).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	got, err := store.GenerateScale(ctx, opts, sh, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := take()
+	if first.Convs != 5000 || got.Conversations != 5000 || first.Msgs != got.Messages || first.Orders != 2500 || first.Users != 12 {
+		t.Fatalf("wrote %+v, reported %+v", first, got)
+	}
+	var missing, d11, busiestOther int64
+	db.Raw(`SELECT count(*) FROM chat_conversations c
+	         WHERE c.messages <> (SELECT count(*) FROM chat_messages m WHERE m.conversation_id = c.id)`).Scan(&missing)
+	if missing != 0 {
+		t.Errorf("%d conversations' stored message counts disagree with their messages", missing)
+	}
+	db.Raw(`SELECT count(*) FROM chat_conversations WHERE (started_at AT TIME ZONE 'Asia/Shanghai')::date = '2026-11-11'`).Scan(&d11)
+	db.Raw(`SELECT max(n) FROM (SELECT count(*) AS n FROM chat_conversations
+	         WHERE (started_at AT TIME ZONE 'Asia/Shanghai')::date <> '2026-11-11'
+	         GROUP BY (started_at AT TIME ZONE 'Asia/Shanghai')::date) d`).Scan(&busiestOther)
+	if d11 <= busiestOther {
+		t.Errorf("Double 11 had %d chats, another day %d", d11, busiestOther)
+	}
+	var redNamed int64
+	db.Raw(`SELECT count(*) FROM orders o WHERE flag = 1 AND EXISTS (
+	          SELECT 1 FROM agent_nicks n WHERE split_part(n.nick, ':', 2) = split_part(o.seller_remark, ':', 1))`).Scan(&redNamed)
+	if redNamed == 0 {
+		t.Error("no red-flag remark names an agent")
+	}
+	if _, err := store.GenerateScale(ctx, opts, sh, nil); err != nil {
+		t.Fatal(err)
+	}
+	if again := take(); again != first {
+		t.Errorf("second run differs: %+v vs %+v", again, first)
+	}
+}

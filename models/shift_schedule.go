@@ -1,0 +1,144 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"kefudesk/models/rota"
+)
+
+// ShiftDay is one published day of someone's schedule.
+type ShiftDay struct {
+	UserID int64
+	Day    time.Time
+	Shift  string
+	Start  time.Time // zero on a day off
+	End    time.Time
+}
+
+// Working reports whether it is a shift.
+func (d ShiftDay) Working() bool { return rota.Working(d.Shift) }
+
+// PublishedShifts lists the published cells of days days from from; userID
+// 0 means everyone. Drafts stay invisible to agents.
+func (s *Store) PublishedShifts(ctx context.Context, userID int64, from time.Time, days int) ([]ShiftDay, error) {
+	settings, err := s.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.publishedShifts(ctx, RotaParams(settings), userID, from, days)
+}
+
+// publishedShifts is PublishedShifts with the rota settings at hand: one query.
+func (s *Store) publishedShifts(ctx context.Context, p rota.Params, userID int64, from time.Time, days int) ([]ShiftDay, error) {
+	q := s.conn(ctx).Table("shift_assignments a").Select("a.user_id, a.day, a.shift").
+		Joins("JOIN rota_weeks w ON w.week_start = date_trunc('week', a.day)::date AND w.status = 'published'").
+		Where("a.day >= ?::date AND a.day < ?::date", dateStr(from), dateStr(from.AddDate(0, 0, days)))
+	if userID > 0 {
+		q = q.Where("a.user_id = ?", userID)
+	}
+	var out []ShiftDay
+	if err := q.Order("a.day, a.user_id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("models: unable to read schedule: %w", err)
+	}
+	for i := range out {
+		if st, ok := p.Type(out[i].Shift); ok {
+			out[i].Start, out[i].End = st.Span(out[i].Day, p.Loc)
+		}
+	}
+	return out, nil
+}
+
+// FairRow is one agent's load in one month of published rota.
+type FairRow struct {
+	UserID   int64
+	Month    time.Time
+	Shifts   int
+	Lates    int
+	Weekends int
+}
+
+// FairnessHistory counts each agent's shifts, late shifts (every type but
+// the first) and weekend days per month, over published weeks from from to
+// to: fairness over time, visible to the team.
+func (s *Store) FairnessHistory(ctx context.Context, from, to time.Time) ([]FairRow, error) {
+	settings, err := s.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := RotaParams(settings)
+	var out []FairRow
+	err = s.conn(ctx).Raw(`
+		SELECT a.user_id, date_trunc('month', a.day)::date AS month,
+			count(*) FILTER (WHERE a.shift NOT IN ('', 'leave')) AS shifts,
+			count(*) FILTER (WHERE a.shift NOT IN ('', 'leave', ?)) AS lates,
+			count(*) FILTER (WHERE a.shift NOT IN ('', 'leave') AND extract(isodow FROM a.day) >= 6) AS weekends
+		FROM shift_assignments a
+		JOIN rota_weeks w ON w.week_start = date_trunc('week', a.day)::date AND w.status = 'published'
+		WHERE a.day >= ?::date AND a.day < ?::date
+		GROUP BY 1, 2 ORDER BY 2, 1`, p.Types[0].Code, dateStr(from), dateStr(to)).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: unable to count fairness: %w", err)
+	}
+	return out, nil
+}
+
+// ShiftsToday is what the today page shows of shifts: for someone on the
+// rota their shift today and the handover items waiting for them; for the
+// manager what waits on them.
+type ShiftsToday struct {
+	Today         time.Time
+	OnRota        bool
+	Shift         ShiftDay
+	HasShift      bool // a published cell for today exists
+	Handover      []HandoverItem
+	Cases         []HandoverBadReview // open bad-review cases in my handover
+	Unread        int                 // my unacknowledged changes (agent) / everyone's (manager)
+	Manager       bool
+	OpenHandover  int
+	PendingSwaps  int
+	PendingLeave  int
+	OpenCases     int
+	HandoverCases int // manager: open assigned bad-review cases
+}
+
+// ShiftsToday gathers the today page's shift card for u.
+func (s *Store) ShiftsToday(ctx context.Context, u User, now time.Time) (ShiftsToday, error) {
+	settings, err := s.Settings(ctx)
+	if err != nil {
+		return ShiftsToday{}, err
+	}
+	out := ShiftsToday{Today: DayOf(now, settings.Location()), Manager: u.Role == RoleManager}
+	if out.Manager {
+		err := s.conn(ctx).Raw(`SELECT
+			(SELECT count(*) FROM handover_items WHERE done_at IS NULL),
+			(SELECT count(*) FROM swap_requests WHERE status = 'accepted'),
+			(SELECT count(*) FROM leave_requests WHERE status = 'pending'),
+			(SELECT count(*) FROM adherence_cases WHERE status = 'open'),
+			(SELECT count(*) FROM shift_change_notices WHERE acknowledged_at IS NULL),
+			(SELECT count(*) FROM bad_reviews WHERE agent_id IS NOT NULL AND status IN ?)`, BadReviewOpenStatuses).
+			Row().Scan(&out.OpenHandover, &out.PendingSwaps, &out.PendingLeave, &out.OpenCases, &out.Unread, &out.HandoverCases)
+		if err != nil {
+			return out, fmt.Errorf("models: unable to count shift work: %w", err)
+		}
+		return out, nil
+	}
+	out.OnRota = u.Team != TeamNone
+	days, err := s.PublishedShifts(ctx, u.ID, out.Today, 1)
+	if err != nil {
+		return out, err
+	}
+	if len(days) == 1 {
+		out.Shift, out.HasShift = days[0], true
+	}
+	if out.Handover, err = s.OpenHandover(ctx, u.ID); err != nil {
+		return out, err
+	}
+	if out.Cases, err = s.HandoverBadReviews(ctx, u.ID, out.Today); err != nil {
+		return out, err
+	}
+	notices, err := s.OpenNotices(ctx, u.ID)
+	out.Unread = len(notices)
+	return out, err
+}
