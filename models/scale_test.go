@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,5 +76,61 @@ func TestGenerateScaleWritesTheSameShopAgain(t *testing.T) {
 	}
 	if again := take(); again != first {
 		t.Errorf("second run differs: %+v vs %+v", again, first)
+	}
+}
+
+// The other areas are filled from the generated orders: a board with every
+// kind of case (new today, open, overdue, closed with a result), VIPs with
+// a month of visits half done, and a published rota for every agent.
+func TestGenerateScaleAreasFillsEveryArea(t *testing.T) {
+	db, _ := testdb.NewBench(t)
+	store := models.NewStore(db)
+	ctx := context.Background()
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, sh)
+	opts := models.ScaleOptions{Scale: 0.002, Agents: 12, Days: 60, End: now, Seed: 7}
+	if _, err := store.GenerateScale(ctx, opts, sh, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.AttributeOrders(ctx, now.AddDate(0, 0, -62), now.AddDate(0, 0, 2)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.GenerateScaleAreas(ctx, opts, sh, now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 10,000 orders, ~92% paid: one in 46 reviewed, about 200 cases.
+	if got.BadReviews < 150 || got.BadReviews > 250 || got.Praise == 0 || got.VIPs != 40 || got.RotaDays == 0 {
+		t.Fatalf("wrote %+v", got)
+	}
+	var statuses []string
+	db.Raw(`SELECT DISTINCT status FROM bad_reviews ORDER BY status`).Scan(&statuses)
+	want := []string{"agreed", "assigned", "contacting", "escalated", "new", "praise", "resolved", "unresolved"}
+	if strings.Join(statuses, ",") != strings.Join(want, ",") {
+		t.Errorf("statuses %v, want %v", statuses, want)
+	}
+	var overdue, served int64
+	db.Raw(`SELECT count(*) FROM bad_reviews WHERE status IN ('assigned','contacting','agreed','escalated') AND due_at < ?`, now).Scan(&overdue)
+	db.Raw(`SELECT count(*) FROM bad_reviews WHERE served_by IS NOT NULL`).Scan(&served)
+	if overdue == 0 || served == 0 {
+		t.Errorf("%d overdue cases, %d with the agent who served the buyer", overdue, served)
+	}
+	var open, done, lists int64
+	db.Raw(`SELECT count(*) FILTER (WHERE v.status = 'open'), count(*) FILTER (WHERE v.status = 'done'), count(DISTINCT l.id)
+	          FROM vip_visits v JOIN visit_lists l ON l.id = v.list_id WHERE l.period_start = '2026-11-01'`).Row().Scan(&open, &done, &lists)
+	if lists != 1 || open == 0 || done == 0 {
+		t.Errorf("this month: %d lists, %d open, %d done visits", lists, open, done)
+	}
+	var agentsOff int64
+	db.Raw(`SELECT count(*) FROM users u WHERE u.role = 'agent' AND NOT EXISTS (
+	          SELECT 1 FROM shift_assignments s JOIN rota_weeks w ON w.week_start = date_trunc('week', s.day)::date
+	           WHERE s.user_id = u.id AND s.day = '2026-11-30' AND w.status = 'published')`).Scan(&agentsOff)
+	if agentsOff != 0 {
+		t.Errorf("%d agents have no published day today", agentsOff)
+	}
+	// Run again: the same rows.
+	again, err := store.GenerateScaleAreas(ctx, opts, sh, now, nil)
+	if err != nil || again != got {
+		t.Errorf("second run wrote %+v (%v), first %+v", again, err, got)
 	}
 }

@@ -60,6 +60,17 @@ func scaleCommand(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Printf("attributed %d orders in %s (%.0f orders/s)\n", decided, time.Since(t0).Round(time.Second), float64(decided)/time.Since(t0).Seconds())
+	// The other areas hang off those orders: reviews of them, the best
+	// buyers as VIPs, and the team's rota.
+	t0 = time.Now()
+	a, err := store.GenerateScaleAreas(ctx, models.ScaleOptions{Scale: *scale, Agents: *agents, Days: *days, Seed: *seed},
+		settings.Location(), time.Now(), progress)
+	fmt.Fprintln(os.Stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d bad reviews (+%d good), %d VIPs with %d visits, %d rota days in %s\n",
+		a.BadReviews, a.Praise, a.VIPs, a.Visits, a.RotaDays, time.Since(t0).Round(time.Second))
 	return nil
 }
 

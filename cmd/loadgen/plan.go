@@ -17,7 +17,14 @@ const defaultPlan = `
 manager  kefudesk /
 manager  kefudesk /spot-checks/quality
 manager  kefudesk /orders
+manager  kefudesk /orders/performance
 manager  kefudesk /spot-checks/appeals
+manager  kefudesk /reviews
+manager  kefudesk /reviews?due=overdue
+manager  kefudesk /reviews?status=contacting&cause=quality
+manager  kefudesk /reviews/report
+manager  kefudesk /vip/customers
+manager  kefudesk /shifts/team
 qc       kefudesk /
 qc       kefudesk /spot-checks/queue
 qc       kefudesk /spot-checks/queue -> /spot-checks/reviews/
@@ -26,6 +33,10 @@ qc       kefudesk /spot-checks/chats -> /spot-checks/chats/
 xiaomei  kefudesk /
 xiaomei  kefudesk /spot-checks/mine
 xiaomei  kefudesk /spot-checks/mine -> /spot-checks/reviews/
+xiaomei  kefudesk /shifts/me
+xiaomei  kefudesk /reviews
+xiaomei  kefudesk /vip/me
+xiaomei  kefudesk /orders/performance
 `
 
 func parsePlan(text string) ([]step, error) {
