@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -28,8 +30,19 @@ func (s *Store) DB() *gorm.DB { return s.db }
 
 // Open connects to PostgreSQL. TranslateError makes unique and foreign key
 // violations come back as gorm.ErrDuplicatedKey / ErrForeignKeyViolated.
+//
+// JIT compilation is off for the app's connections: its queries are short
+// index lookups and day-sized aggregates whose row estimates can still
+// cross jit_above_cost, and then compiling costs 100-250 ms before a
+// query that runs in a few (measured on the daily sales refresh: 264 ms a
+// day with JIT, 3.7 ms without).
 func Open(dsn string) (*gorm.DB, error) {
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("models: unable to parse DATABASE_URL: %w", err)
+	}
+	cfg.RuntimeParams["jit"] = "off"
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*cfg)}), &gorm.Config{
 		TranslateError: true,
 		Logger:         logger.Discard,
 		NowFunc:        func() time.Time { return time.Now().UTC() },

@@ -69,16 +69,15 @@ type SalesReport struct {
 	SilentOrders   int64
 	SilentSalesFen int64 // paid sales minus agent-credited sales
 	Trend          []SalesDay
+	Fresh          SalesFreshness
 }
 
-// SalesPerformance computes the figures of orders and chats in [from, to).
+// SalesPerformance reads the daily figures of orders and chats in [from, to)
+// (sales_daily, kept current by the refresher; a few stale days are
+// recomputed first).
 // userID > 0 narrows everything to that agent (an agent sees only their own).
 func (s *Store) SalesPerformance(ctx context.Context, from, to time.Time, loc *time.Location, userID int64) (SalesReport, error) {
 	var rep SalesReport
-	settings, err := s.Settings(ctx)
-	if err != nil {
-		return rep, err
-	}
 	people, err := s.AgentPeople(ctx)
 	if err != nil {
 		return rep, err
@@ -96,57 +95,33 @@ func (s *Store) SalesPerformance(ctx context.Context, from, to time.Time, loc *t
 		byKey[key] = a
 		return a
 	}
-	var inq []struct {
-		Agent                                string
-		Inquiries, OrderedBuyers, PaidBuyers int64
+	fromDay, toDay := from.In(loc).Format(time.DateOnly), to.In(loc).Format(time.DateOnly)
+	if rep.Fresh, err = s.freshSalesDays(ctx, fromDay, toDay); err != nil {
+		return rep, err
 	}
-	// The window after a chat: to the end of day D + window days, as the
-	// platform counts an inquiry converted.
-	days := settings.Int(SettingAttrWindowDays) + 1
-	err = s.conn(ctx).Raw(`
-		WITH served AS (
-			SELECT DISTINCT COALESCE('u' || an.user_id, n.nick) AS agent, c.buyer, c.started_at
-			  FROM chat_conversations c CROSS JOIN LATERAL unnest(c.agent_nicks) AS n(nick)
-			  LEFT JOIN agent_nicks an ON an.nick = n.nick
-			 WHERE c.started_at >= ? AND c.started_at < ? AND c.buyer_messages > 0)
-		SELECT s.agent, count(DISTINCT s.buyer) AS inquiries,
-		       count(DISTINCT s.buyer) FILTER (WHERE o.ordered) AS ordered_buyers,
-		       count(DISTINCT s.buyer) FILTER (WHERE o.paid) AS paid_buyers
-		  FROM served s LEFT JOIN LATERAL (
-			SELECT true AS ordered, bool_or(x.paid_at IS NOT NULL) AS paid FROM orders x
-			 WHERE x.buyer = s.buyer AND x.created_at >= s.started_at
-			   AND x.created_at < (date_trunc('day', s.started_at AT TIME ZONE ?) + make_interval(days => ?)) AT TIME ZONE ?
-			HAVING count(*) > 0) o ON true
-		 GROUP BY s.agent`, from, to, loc.String(), days, loc.String()).Scan(&inq).Error
-	if err != nil {
-		return rep, fmt.Errorf("models: inquiries: %w", err)
-	}
-	for _, r := range inq {
-		a := get(r.Agent)
-		a.Inquiries, a.OrderedBuyers, a.PaidBuyers = r.Inquiries, r.OrderedBuyers, r.PaidBuyers
-	}
-	var cr []struct {
+	// The period sums the daily figures (refreshSalesDay): a buyer who asked
+	// on two days is two inquiries, as the platform's daily reports count.
+	var rows []struct {
 		Agent                                                   string
-		Orders                                                  float64
+		Inquiries, OrderedBuyers, PaidBuyers, ShareBp           int64
 		SalesFen, CreditedBuyers, Assists, AssistFen, RefundFen int64
 	}
-	err = s.conn(ctx).Raw(`SELECT agent,
-		COALESCE(sum(share_bp) FILTER (WHERE kind = 'credit'), 0) / 10000.0 AS orders,
-		COALESCE(sum(amount_fen) FILTER (WHERE kind = 'credit' AND paid), 0) AS sales_fen,
-		count(DISTINCT buyer) FILTER (WHERE kind = 'credit' AND paid) AS credited_buyers,
-		count(*) FILTER (WHERE kind = 'assist') AS assists,
-		COALESCE(sum(amount_fen) FILTER (WHERE kind = 'assist'), 0) AS assist_fen,
-		COALESCE(sum(refund_fen) FILTER (WHERE kind = 'credit'), 0) AS refund_fen
-		FROM order_credits WHERE order_at >= ? AND order_at < ? GROUP BY agent`, from, to).Scan(&cr).Error
+	err = s.conn(ctx).Raw(`SELECT agent, sum(inquiries) AS inquiries, sum(ordered_buyers) AS ordered_buyers,
+		       sum(paid_buyers) AS paid_buyers, sum(share_bp) AS share_bp, sum(sales_fen) AS sales_fen,
+		       sum(credited_buyers) AS credited_buyers, sum(assists) AS assists, sum(assist_fen) AS assist_fen,
+		       sum(refund_fen) AS refund_fen
+		  FROM sales_daily WHERE day >= ?::date AND day < ?::date GROUP BY agent`, fromDay, toDay).Scan(&rows).Error
 	if err != nil {
-		return rep, fmt.Errorf("models: credits: %w", err)
+		return rep, fmt.Errorf("models: sales figures: %w", err)
 	}
-	for _, r := range cr {
+	for _, r := range rows {
 		a := get(r.Agent)
-		a.Orders, a.SalesFen, a.CreditedBuyers, a.Assists, a.AssistFen, a.RefundFen = r.Orders, r.SalesFen, r.CreditedBuyers, r.Assists, r.AssistFen, r.RefundFen
+		a.Inquiries, a.OrderedBuyers, a.PaidBuyers = r.Inquiries, r.OrderedBuyers, r.PaidBuyers
+		a.Orders, a.SalesFen, a.CreditedBuyers = float64(r.ShareBp)/10000, r.SalesFen, r.CreditedBuyers
+		a.Assists, a.AssistFen, a.RefundFen = r.Assists, r.AssistFen, r.RefundFen
 		rep.CreditedFen += r.SalesFen
 	}
-	if err := s.shopSales(ctx, from, to, &rep); err != nil {
+	if err := s.shopSales(ctx, fromDay, toDay, &rep); err != nil {
 		return rep, err
 	}
 	for _, a := range byKey {

@@ -6,19 +6,14 @@ import (
 	"time"
 )
 
-// shopSales adds the shop's totals: orders, paid sales, silent orders (no
-// credit after rulings) and silent sales (paid sales minus credited).
-func (s *Store) shopSales(ctx context.Context, from, to time.Time, rep *SalesReport) error {
-	err := s.conn(ctx).Raw(`SELECT count(*), COALESCE(sum(paid_fen) FILTER (WHERE paid_at IS NOT NULL), 0)
-		FROM orders WHERE created_at >= ? AND created_at < ?`, from, to).Row().Scan(&rep.Orders, &rep.PaidSalesFen)
+// shopSales adds the shop's totals from the daily figures: orders, paid
+// sales, silent orders (no credit after rulings) and silent sales (paid
+// sales minus credited).
+func (s *Store) shopSales(ctx context.Context, fromDay, toDay string, rep *SalesReport) error {
+	err := s.conn(ctx).Raw(`SELECT COALESCE(sum(orders), 0), COALESCE(sum(paid_fen), 0), COALESCE(sum(silent_orders), 0)
+		FROM sales_days WHERE day >= ?::date AND day < ?::date`, fromDay, toDay).Row().Scan(&rep.Orders, &rep.PaidSalesFen, &rep.SilentOrders)
 	if err != nil {
 		return fmt.Errorf("models: shop sales: %w", err)
-	}
-	err = s.conn(ctx).Raw(`SELECT count(*) FROM order_attributions a
-		WHERE a.rule = 'silent' AND a.order_at >= ? AND a.order_at < ?
-		  AND NOT EXISTS (SELECT 1 FROM order_credits c WHERE c.order_id = a.order_id AND c.kind = 'credit')`, from, to).Row().Scan(&rep.SilentOrders)
-	if err != nil {
-		return fmt.Errorf("models: silent orders: %w", err)
 	}
 	rep.SilentSalesFen = rep.PaidSalesFen - rep.CreditedFen
 	return nil
@@ -26,32 +21,28 @@ func (s *Store) shopSales(ctx context.Context, from, to time.Time, rep *SalesRep
 
 // salesTrend is credited (and, for the shop, silent) sales per day.
 func (s *Store) salesTrend(ctx context.Context, from, to time.Time, loc *time.Location, userID int64) ([]SalesDay, error) {
-	var credited, paid []struct {
-		Day string
-		Fen int64
+	var rows []struct {
+		Day            time.Time
+		Credited, Paid int64
 	}
-	q := `SELECT to_char(order_at AT TIME ZONE ?, 'YYYY-MM-DD') AS day, sum(amount_fen) AS fen FROM order_credits
-		WHERE kind = 'credit' AND paid AND order_at >= ? AND order_at < ?`
-	args := []any{loc.String(), from, to}
+	fromDay, toDay := from.In(loc).Format(time.DateOnly), to.In(loc).Format(time.DateOnly)
+	q := `SELECT d.day, COALESCE(c.fen, 0) AS credited, d.paid_fen AS paid FROM sales_days d
+		LEFT JOIN (SELECT day, sum(sales_fen) AS fen FROM sales_daily WHERE day >= ?::date AND day < ?::date %s GROUP BY day) c
+		  ON c.day = d.day
+		WHERE d.day >= ?::date AND d.day < ?::date`
+	args := []any{fromDay, toDay}
+	filter := ""
 	if userID > 0 {
-		q, args = q+" AND user_id = ?", append(args, userID)
+		filter, args = "AND user_id = ?", append(args, userID)
 	}
-	if err := s.conn(ctx).Raw(q+" GROUP BY 1", args...).Scan(&credited).Error; err != nil {
+	args = append(args, fromDay, toDay)
+	if err := s.conn(ctx).Raw(fmt.Sprintf(q, filter), args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("models: sales trend: %w", err)
 	}
-	if userID == 0 {
-		err := s.conn(ctx).Raw(`SELECT to_char(created_at AT TIME ZONE ?, 'YYYY-MM-DD') AS day, sum(paid_fen) AS fen FROM orders
-			WHERE paid_at IS NOT NULL AND created_at >= ? AND created_at < ? GROUP BY 1`, loc.String(), from, to).Scan(&paid).Error
-		if err != nil {
-			return nil, fmt.Errorf("models: paid trend: %w", err)
-		}
-	}
 	c, p := map[string]int64{}, map[string]int64{}
-	for _, r := range credited {
-		c[r.Day] = r.Fen
-	}
-	for _, r := range paid {
-		p[r.Day] = r.Fen
+	for _, r := range rows {
+		k := r.Day.Format(time.DateOnly)
+		c[k], p[k] = r.Credited, r.Paid
 	}
 	var out []SalesDay
 	for d := from.In(loc); d.Before(to); d = d.AddDate(0, 0, 1) {

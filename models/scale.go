@@ -100,7 +100,7 @@ type scaleGen struct {
 func (g *scaleGen) run(ctx context.Context) error {
 	// Generated rows are replaced wholesale; what other areas keep about
 	// chats and orders goes with them (CASCADE), as it would be stale.
-	if _, err := g.pg.Exec(ctx, `TRUNCATE chat_messages, chat_conversations, chat_agent_nicks, orders RESTART IDENTITY CASCADE`); err != nil {
+	if _, err := g.pg.Exec(ctx, `TRUNCATE chat_messages, chat_conversations, chat_agent_nicks, orders, sales_daily, sales_days RESTART IDENTITY CASCADE`); err != nil {
 		return fmt.Errorf("models: scale: empty tables: %w", err)
 	}
 	if err := g.agents(ctx); err != nil {

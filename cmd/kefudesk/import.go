@@ -103,12 +103,14 @@ func rejected(err error, file string, problems []chatfile.Problem, total int) er
 }
 
 // recomputeCommand: `kefudesk recompute chats [--days N]` rechecks stored
-// chat figures and flags under the current settings.
+// chat figures and flags under the current settings; `kefudesk recompute
+// sales` recomputes every day's sales figures now (the server does it in
+// the background for the days that changed).
 func recomputeCommand(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("recompute chats", flag.ContinueOnError)
 	days := fs.Int("days", 30, "recheck chats started in the last N days")
-	if len(args) == 0 || args[0] != "chats" {
-		return fmt.Errorf("usage: kefudesk recompute chats [--days N]")
+	if len(args) == 0 || (args[0] != "chats" && args[0] != "sales") {
+		return fmt.Errorf("usage: kefudesk recompute chats [--days N] | kefudesk recompute sales")
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -122,6 +124,14 @@ func recomputeCommand(ctx context.Context, args []string) error {
 		return err
 	}
 	start := time.Now()
+	if args[0] == "sales" {
+		n, err := models.NewStore(db).RecomputeSalesDays(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("recomputed %d days of sales figures in %s\n", n, time.Since(start).Round(time.Millisecond))
+		return nil
+	}
 	n, err := models.NewStore(db).RecomputeChats(ctx, start.AddDate(0, 0, -*days))
 	if err != nil {
 		return err

@@ -36,6 +36,7 @@ commands:
   import reviews FILE         import the review export (CSV in GBK or UTF-8, or XLSX); medium/bad ones open cases
   import vips FILE            import VIP customers (CSV in GBK or UTF-8, or XLSX; Chinese or English headers)
   recompute chats [--days N]  recheck stored chat figures and flags under the current settings
+  recompute sales             recompute every day's sales figures (performance pages)
   scale [--scale 0.01]        fill a *_bench database with a big shop's year, for benchmarks
   bench-import [--messages N] time the chat import against a raw COPY (empties a *_bench database's chats)
 `

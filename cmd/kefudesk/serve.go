@@ -42,6 +42,9 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	hub := live.NewHub(dsn, log)
 	go hub.Run(ctx)
 	go watchImports(ctx, store, log)
+	// Daily sales figures behind the performance pages: writes mark days
+	// dirty, this recomputes them within seconds.
+	go store.RunSalesRefresher(ctx, 10*time.Second, func(err error) { log.Warn("sales figures refresh", "err", err) })
 
 	stop := make(chan struct{})
 	srv := handlers.New(handlers.Config{

@@ -58,6 +58,11 @@ func Load(ctx context.Context, store *models.Store) ([]Login, error) {
 	if err := loadShifts(ctx, store); err != nil {
 		return nil, err
 	}
+	// The performance pages read daily figures; compute them now so the
+	// demo opens with them rather than after the server's first refresh.
+	if err := store.RefreshAllSalesDays(ctx); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
