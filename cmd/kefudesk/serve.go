@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,6 +46,18 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	// Daily sales figures behind the performance pages: writes mark days
 	// dirty, this recomputes them within seconds.
 	go store.RunSalesRefresher(ctx, 10*time.Second, func(err error) { log.Warn("sales figures refresh", "err", err) })
+
+	// PPROF_ADDR (loopback only) serves Go's profiler for a load run;
+	// unset in production.
+	if a := os.Getenv("PPROF_ADDR"); a != "" {
+		if !strings.HasPrefix(a, "127.0.0.1:") && !strings.HasPrefix(a, "localhost:") {
+			return fmt.Errorf("PPROF_ADDR must be a loopback address, got %q", a)
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		go func() { log.Warn("profiler stopped", "err", http.ListenAndServe(a, mux)) }()
+	}
 
 	stop := make(chan struct{})
 	srv := handlers.New(handlers.Config{

@@ -15,7 +15,6 @@ type step struct {
 // PREFIX" opens the first link on FROM that starts with PREFIX.
 const defaultPlan = `
 manager  kefudesk /
-manager  kefudesk /spot-checks/quality
 manager  kefudesk /orders
 manager  kefudesk /orders/performance
 manager  kefudesk /spot-checks/appeals
