@@ -14,6 +14,10 @@ import (
 // is left to the background refresher and the page says how fresh it is.
 const salesInlineDays = 7
 
+// salesDayLock is the advisory lock class of a day's refresh (the second
+// key is the day).
+const salesDayLock = 7301
+
 // SalesFreshness says how current a performance page's figures are.
 type SalesFreshness struct {
 	ComputedAt time.Time // the oldest computation among the period's days (zero: nothing computed yet)
@@ -62,10 +66,23 @@ func (s *Store) refreshSalesDay(ctx context.Context, day time.Time, settings Set
 		if err := tx.Exec(`SET LOCAL plan_cache_mode = force_custom_plan`).Error; err != nil {
 			return fmt.Errorf("models: sales day %s: %w", key, err)
 		}
-		var gen int64
-		if err := tx.Raw(`SELECT gen FROM sales_days WHERE day = ?::date`, key).Scan(&gen).Error; err != nil {
+		// One refresh of a day at a time (the page and the background
+		// refresher may pick the same day): the second waits, then finds
+		// the day clean and stops. Writers are not blocked by this lock.
+		if err := tx.Exec(`SELECT pg_advisory_xact_lock(?, ?::date - DATE '2000-01-01')`, salesDayLock, key).Error; err != nil {
+			return fmt.Errorf("models: sales day %s: lock: %w", key, err)
+		}
+		var state struct {
+			Gen   int64
+			Dirty bool
+		}
+		if err := tx.Raw(`SELECT gen, dirty FROM sales_days WHERE day = ?::date`, key).Scan(&state).Error; err != nil {
 			return fmt.Errorf("models: sales day %s: %w", key, err)
 		}
+		if !state.Dirty {
+			return nil
+		}
+		gen := state.Gen
 		if err := tx.Exec(`DELETE FROM sales_daily WHERE day = ?::date`, key).Error; err != nil {
 			return fmt.Errorf("models: sales day %s: %w", key, err)
 		}

@@ -97,6 +97,15 @@ func TestSalesDailyBacklogIsRefreshedInTheBackground(t *testing.T) {
 		sh.s.RunSalesRefresher(ctx2, time.Hour, func(err error) { t.Error(err) })
 		close(done)
 	}()
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			cancel()
+			<-done
+		}
+	}
+	defer stop() // also on a failure below, before the database goes
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		rep, err = sh.s.SalesPerformance(ctx, from, to, shanghai, 0)
@@ -108,10 +117,50 @@ func TestSalesDailyBacklogIsRefreshedInTheBackground(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cancel()
-	<-done
+	stop()
 	mei := salesOf(rep, "u"+itoa(sh.mei.ID))
 	if rep.Fresh.Pending != 0 || mei.Inquiries != 10 || mei.SalesFen != 10000 || rep.Orders != 10 {
 		t.Errorf("after the refresher: pending %d, mei %+v, orders %d", rep.Fresh.Pending, mei, rep.Orders)
+	}
+}
+
+// The page and the background refresher may pick the same dirty day at
+// once: neither fails (no duplicate rows), and the figures come out right.
+func TestSalesDayRefreshedTwiceAtOnce(t *testing.T) {
+	sh := newShop(t)
+	ctx := context.Background()
+	sh.chat("c1", "买家A", "云裳:小美", "2026-11-10 10:00:00")
+	sh.order("9001", "买家A", "100.00", "2026-11-10 12:00:00", "2026-11-10 12:01:00", "", "")
+	sh.load(t)
+	from := time.Date(2026, 11, 10, 0, 0, 0, 0, shanghai)
+	for round := 0; round < 5; round++ {
+		// What any write does to its days (the triggers), done directly.
+		if err := sh.s.DB().Exec(`UPDATE sales_days SET dirty = true, gen = gen + 1`).Error; err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 8)
+		for i := range 8 {
+			go func() {
+				if i%2 == 0 {
+					_, err := sh.s.RefreshSalesDays(ctx, 10)
+					errs <- err
+					return
+				}
+				_, err := sh.s.SalesPerformance(ctx, from, from.AddDate(0, 0, 1), shanghai, 0)
+				errs <- err
+			}()
+		}
+		for range 8 {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+	}
+	rep, err := sh.s.SalesPerformance(ctx, from, from.AddDate(0, 0, 1), shanghai, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mei := salesOf(rep, "u"+itoa(sh.mei.ID)); mei.Inquiries != 1 || mei.SalesFen != 10000 || rep.Fresh.Pending != 0 {
+		t.Errorf("after concurrent refreshes: %+v, pending %d", mei, rep.Fresh.Pending)
 	}
 }

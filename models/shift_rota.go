@@ -70,10 +70,8 @@ func dateStr(d time.Time) string { return d.Format(time.DateOnly) }
 // RotaStaff lists who is on the rota: enabled agents and inspectors with a
 // team, by team and name; the generator and every check use this order.
 func (s *Store) RotaStaff(ctx context.Context) ([]User, error) {
-	var us []User
-	err := s.usersWithNicks(ctx).
-		Where("NOT u.disabled AND u.role IN ? AND u.team <> ''", []Role{RoleAgent, RoleQC}).
-		Order("u.team, lower(u.username)").Find(&us).Error
+	us, err := s.queryUsers(ctx, "WHERE NOT u.disabled AND u.role IN ? AND u.team <> '' ORDER BY u.team, lower(u.username)",
+		[]string{string(RoleAgent), string(RoleQC)})
 	if err != nil {
 		return nil, fmt.Errorf("models: unable to list rota staff: %w", err)
 	}
