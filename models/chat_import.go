@@ -132,6 +132,10 @@ const chatImportLock = 0x6b656675_63686174 // "kefuchat"
 func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport) error {
 	steps := []struct{ name, sql string }{
 		{"lock", `SELECT pg_advisory_xact_lock(` + fmt.Sprint(chatImportLock) + `)`},
+		// The de-duplicating sort of a million staged lines spills to disk
+		// at the default 4 MB; imports run one at a time (the lock), so a
+		// larger budget for this transaction alone is safe.
+		{"memory", `SET LOCAL work_mem = '128MB'`},
 		// xmax is 0 on a row this statement inserted: only conversations
 		// that existed before can already hold some of the file's messages.
 		{"conversations", `
