@@ -105,13 +105,13 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 // the problems of bad lines instead of stopping at the first.
 func stageChats(ctx context.Context, tx pgx.Tx, rd *chatfile.Reader, res *ChatImport, progress ImportProgress) error {
 	_, err := tx.Exec(ctx, `CREATE TEMP TABLE chat_stage (
-		line int, conv text, buyer text, agent text, sender text, sent_at timestamptz, body text) ON COMMIT DROP`)
+		line int, conv text, buyer text, agent text, sender text, sent_at timestamptz, body text, hash bytea) ON COMMIT DROP`)
 	if err != nil {
 		return fmt.Errorf("models: import chats: staging table: %w", err)
 	}
 	src := newCopySource(rd, chatValues, &res.Problems, &res.ProblemCount, progress)
 	n, err := tx.CopyFrom(ctx, pgx.Identifier{"chat_stage"},
-		[]string{"line", "conv", "buyer", "agent", "sender", "sent_at", "body"}, src)
+		[]string{"line", "conv", "buyer", "agent", "sender", "sent_at", "body", "hash"}, src)
 	if err != nil {
 		return fmt.Errorf("models: import chats: copy: %w", err)
 	}
@@ -167,7 +167,7 @@ func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport) error {
 	err = tx.QueryRow(ctx, `
 		WITH staged AS (
 			SELECT DISTINCT ON (conv, sent_at, sender, agent, hash) conv, sender, agent, sent_at, body, hash, line
-			  FROM (SELECT s.*, decode(md5(s.body), 'hex') AS hash FROM chat_stage s) s
+			  FROM chat_stage s
 			 ORDER BY conv, sent_at, sender, agent, hash, line
 		), added AS (
 			INSERT INTO chat_messages (conversation_id, sender, agent_nick, sent_at, body, body_hash)
@@ -207,6 +207,8 @@ func execCount(ctx context.Context, tx pgx.Tx, prep, count string) (int64, error
 	return n, nil
 }
 
+// chatValues is a staged row; the body's hash is computed here, in the Go
+// process streaming the file, rather than by the database in the merge.
 func chatValues(r chatfile.Row) []any {
-	return []any{r.Line, r.ConversationID, r.Buyer, r.Agent, r.Sender, r.SentAt, r.Text}
+	return []any{r.Line, r.ConversationID, r.Buyer, r.Agent, r.Sender, r.SentAt, r.Text, md5Bytes(r.Text)}
 }

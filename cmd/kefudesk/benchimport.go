@@ -54,13 +54,19 @@ func benchImportCommand(ctx context.Context, args []string) error {
 	if err := store.EmptyChatsForBench(ctx); err != nil {
 		return err
 	}
-	t0 := time.Now()
-	copied, err := store.RawCopyChatFile(ctx, path, loc)
+	// The floor is a raw COPY into the same table (chat_messages,
+	// its foreign key included); a copy of the table without the key is
+	// the stricter floor, shown beside it.
+	copied, raw, err := store.RawCopyChatFile(ctx, path, loc, false)
 	if err != nil {
 		return err
 	}
-	raw := time.Since(t0)
-	fmt.Printf("raw COPY: %d rows in %s, %.0f rows/s\n", copied, raw.Round(time.Millisecond), float64(copied)/raw.Seconds())
+	fmt.Printf("raw COPY into chat_messages: %d rows in %s, %.0f rows/s\n", copied, raw.Round(time.Millisecond), float64(copied)/raw.Seconds())
+	copiedNoFK, rawNoFK, err := store.RawCopyChatFile(ctx, path, loc, true)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("raw COPY into a copy without the foreign key: %d rows in %s, %.0f rows/s\n", copiedNoFK, rawNoFK.Round(time.Millisecond), float64(copiedNoFK)/rawNoFK.Seconds())
 
 	in, err := os.Open(path)
 	if err != nil {
@@ -70,7 +76,7 @@ func benchImportCommand(ctx context.Context, args []string) error {
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
-	t0 = time.Now()
+	t0 := time.Now()
 	res, err := store.ImportChats(ctx, models.SystemActor, in, filepath.Base(path), loc, nil)
 	if err != nil {
 		return err
@@ -78,9 +84,9 @@ func benchImportCommand(ctx context.Context, args []string) error {
 	imp := time.Since(t0)
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
-	rate, rawRate := float64(res.Added)/imp.Seconds(), float64(copied)/raw.Seconds()
-	fmt.Printf("import:   %d messages in %s, %.0f messages/s (%.2f of the raw COPY rate); Go heap grew %.1f MB, process peak %.0f MB\n",
-		res.Added, imp.Round(time.Millisecond), rate, rate/rawRate,
+	rate, rawRate, noFKRate := float64(res.Added)/imp.Seconds(), float64(copied)/raw.Seconds(), float64(copiedNoFK)/rawNoFK.Seconds()
+	fmt.Printf("import:   %d messages in %s, %.0f messages/s (%.2f of the raw COPY rate, %.2f without the key); Go heap grew %.1f MB, process peak %.0f MB\n",
+		res.Added, imp.Round(time.Millisecond), rate, rate/rawRate, rate/noFKRate,
 		float64(int64(after.HeapInuse)-int64(before.HeapInuse))/1e6, peakRSSMB())
 	return nil
 }
