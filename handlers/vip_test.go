@@ -99,6 +99,16 @@ func TestVIPRolesMaskingAndReveal(t *testing.T) {
 	if m.get("/vip/customers/"+customerOf(t, a, visitID)).doc(t).Find(`[data-testid="reveal-phone"]`).Length() != 1 {
 		t.Errorf("no reveal button for the manager")
 	}
+	// The edit form shows both fields in clear: opening it is a reveal, audited.
+	if body := m.get("/vip/customers/" + customerOf(t, a, visitID) + "/edit").Body; !strings.Contains(body, "13900139000") {
+		t.Errorf("the edit form does not show the phone to edit")
+	}
+	var viaEdit int64
+	a.store.DB().Raw(`SELECT count(*) FROM audit_log WHERE action = 'reveal' AND actor_id = ? AND after->>'via' = 'edit'
+	                  AND after->>'field' = 'phone,real_name'`, a.users[models.RoleManager].ID).Scan(&viaEdit)
+	if viaEdit != 1 {
+		t.Errorf("opening the edit form was audited %d times, want 1", viaEdit)
+	}
 }
 
 func customerOf(t *testing.T, a *app, visitID int64) string {

@@ -83,3 +83,19 @@ func (s *Store) RevealContact(ctx context.Context, a Actor, u User, customerID i
 	})
 	return value, err
 }
+
+// VIPForEdit loads a customer for the manager's edit form, which shows the
+// phone and real name in clear: that is a reveal of both, audited in the
+// same transaction as the read.
+func (s *Store) VIPForEdit(ctx context.Context, a Actor, customerID int64) (VIPCustomer, error) {
+	var c VIPCustomer
+	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+		var err error
+		if c, err = s.VIPByID(ctx, customerID); err != nil {
+			return err
+		}
+		return audit(tx, a, "reveal", "vip_customer", customerID, nil,
+			map[string]any{"field": FieldPhone + "," + FieldRealName, "buyer": c.Buyer, "via": "edit"})
+	})
+	return c, err
+}

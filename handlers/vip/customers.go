@@ -63,7 +63,7 @@ func (h *Handler) EditCustomer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cust, err := h.store.VIPByID(c.Request().Context(), id)
+	cust, err := h.store.VIPForEdit(c.Request().Context(), web.Actor(c), id)
 	if err != nil {
 		return err
 	}

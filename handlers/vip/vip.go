@@ -21,6 +21,7 @@ type Store interface {
 	ListVIPs(ctx context.Context, f models.VIPFilter) (models.VIPPage, error)
 	VIPTags(ctx context.Context) ([]string, error)
 	VIPByID(ctx context.Context, id int64) (models.VIPCustomer, error)
+	VIPForEdit(ctx context.Context, a models.Actor, id int64) (models.VIPCustomer, error)
 	SaveVIP(ctx context.Context, a models.Actor, f models.VIPForm) (models.VIPCustomer, error)
 	MayReveal(ctx context.Context, u models.User, customerID int64) (bool, error)
 	RevealContact(ctx context.Context, a models.Actor, u models.User, customerID int64, field string) (string, error)
