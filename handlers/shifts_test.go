@@ -383,3 +383,121 @@ func TestStaffingAndHandover(t *testing.T) {
 	t.Run("staffing scenario", func(t *testing.T) { staffingScenarioDoesNotSave(t, s) })
 	t.Run("handover", func(t *testing.T) { handoverOnTheIncomingTodayPage(t, s) })
 }
+
+// The staffing page closes its gaps: someone off that day is put on a
+// shift (rules checked: a late-then-early with too little rest is refused
+// and said), and a temporary agent is added and scheduled in one step.
+func TestStaffingCoversGapsAndAddsTemporaryStaff(t *testing.T) {
+	s := newShiftShop(t)
+	ctx := context.Background()
+	mgr := s.loginAs(models.RoleManager)
+	dayOf := func(d int) string { return s.grid.Rota.Day(d).Format(time.DateOnly) }
+	// A day someone is off and was not late the day before: early fits.
+	var put models.User
+	d := 1
+	for ; d < 14 && put.ID == 0; d++ {
+		for _, u := range s.agents {
+			if s.grid.Cell(u.ID, d) == "" && s.grid.Cell(u.ID, d-1) != "late" {
+				put = u
+				break
+			}
+		}
+	}
+	if put.ID == 0 {
+		t.Fatal("nobody off who was not late the day before")
+	}
+	d--
+	day := dayOf(d)
+	var off int
+	for _, u := range s.agents {
+		if s.grid.Cell(u.ID, d) == "" {
+			off++
+		}
+	}
+	if got := mgr.get("/shifts/staffing?day=" + day).doc(t).Find(`[data-testid=cover-list] tbody tr`).Length(); got != off {
+		t.Fatalf("cover list has %d people, the rota has %d off on %s", got, off, day)
+	}
+	{
+		res := mgr.postForm("/shifts/staffing/cover", url.Values{"day": {day}, "user": {itoa(put.ID)}, "shift": {"early"}, "version": {"1"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("cover: %d %s", res.StatusCode, res.Body)
+		}
+		g, _ := s.store.LoadRota(ctx, shiftWeek, 2)
+		if g.Cell(put.ID, d) != "early" {
+			t.Errorf("the cell is %q after covering", g.Cell(put.ID, d))
+		}
+		if flash := mgr.get("/shifts/staffing?day=" + day).doc(t).Find(`[data-testid=flash]`).Text(); !strings.Contains(flash, "已排班") {
+			t.Errorf("flash after covering: %q", flash)
+		}
+	}
+	// Someone late one day put on early the next: 11 hours of rest, under a
+	// shop minimum of 12.
+	st, _ := s.store.Settings(ctx)
+	if _, err := s.store.SaveSettings(ctx, s.users[models.RoleAdmin].Actor(""), st.Version, map[string]string{models.SettingShiftMinRestHours: "12"}); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := s.store.LoadRota(ctx, shiftWeek, 2)
+	refused := false
+	for d2 := 1; d2 < 14 && !refused; d2++ {
+		for _, u := range s.agents {
+			if g.Cell(u.ID, d2-1) != "late" || g.Cell(u.ID, d2) == "early" {
+				continue
+			}
+			var version int
+			s.store.DB().Raw(`SELECT version FROM shift_assignments WHERE user_id = ? AND day = ?`, u.ID, dayOf(d2)).Scan(&version)
+			res := mgr.postForm("/shifts/staffing/cover", url.Values{"day": {dayOf(d2)}, "user": {itoa(u.ID)}, "shift": {"early"}, "version": {itoa(int64(version))}})
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("refused cover: %d", res.StatusCode)
+			}
+			if g2, _ := s.store.LoadRota(ctx, shiftWeek, 2); g2.Cell(u.ID, d2) == "early" {
+				t.Error("a cover breaking the rest rule was saved")
+			}
+			if flash := mgr.get("/shifts/staffing?day=" + dayOf(d2)).doc(t).Find(`[data-testid=flash]`).Text(); !strings.Contains(flash, "没有排班") {
+				t.Errorf("refusal not said: %q", flash)
+			}
+			refused = true
+			break
+		}
+	}
+	if !refused {
+		t.Fatal("nobody late one day and not early the next to try")
+	}
+
+	// Temporary staff: a missing name is shown at the field, the choices kept.
+	day = "2026-11-11"
+	res := mgr.postForm("/shifts/staffing/temp", url.Values{"day": {day}, "temp_name": {" "}, "temp_team": {"aftersales"}, "temp_shift": {"late"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("empty name: %d", res.StatusCode)
+	}
+	doc := res.doc(t)
+	if doc.Find(`[data-testid=error-temp_name]`).Length() != 1 || doc.Find(`#temp_team option[selected]`).AttrOr("value", "") != "aftersales" {
+		t.Error("the error is not at the field or the team was not kept")
+	}
+	var users int64
+	s.store.DB().Table("users").Where("username LIKE 'temp%'").Count(&users)
+	if users != 0 {
+		t.Fatal("a refused temporary agent was created")
+	}
+	res = mgr.postForm("/shifts/staffing/temp", url.Values{"day": {day}, "temp_name": {"临时小王"}, "temp_team": {"aftersales"}, "temp_shift": {"late"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("temp: %d %s", res.StatusCode, res.Body)
+	}
+	var temp models.User
+	if err := s.store.DB().Raw(`SELECT * FROM users WHERE username = 'temp2026111101'`).Scan(&temp).Error; err != nil || temp.ID == 0 {
+		t.Fatalf("no temporary agent: %v", err)
+	}
+	if temp.DisplayName != "临时小王" || temp.Role != models.RoleAgent || temp.Team != models.TeamAftersales {
+		t.Errorf("temporary agent %+v", temp)
+	}
+	var shift string
+	s.store.DB().Raw(`SELECT shift FROM shift_assignments WHERE user_id = ? AND day = ?`, temp.ID, day).Scan(&shift)
+	if shift != "late" {
+		t.Errorf("temporary agent's shift %q", shift)
+	}
+	var audited int64
+	s.store.DB().Raw(`SELECT count(*) FROM audit_log WHERE (entity = 'user' AND entity_id = ?) OR (entity = 'shift' AND entity_id = ?)`,
+		itoa(temp.ID), itoa(temp.ID)+"/"+day).Scan(&audited)
+	if audited != 2 {
+		t.Errorf("%d audit entries for the temporary agent, want the account and the shift", audited)
+	}
+}

@@ -18,6 +18,12 @@ type StaffingView struct {
 	Saved    bool // a plan is saved for the day
 	Version  int
 	Factors  []float64
+	// Covering the gaps: who is off that day, the shift types, and the
+	// temporary-staff form with its errors.
+	Cover      []models.CoverCandidate
+	Types      []rota.ShiftType
+	Temp       models.TempStaffForm
+	TempErrors models.FieldErrors
 }
 
 // Bar is one interval drawn on the chart.

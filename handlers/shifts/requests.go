@@ -70,15 +70,11 @@ func (h *Handler) DecideLeave(c echo.Context) error {
 	if approve {
 		msg = web.T(c, "shifts.leave.approved")
 		if len(ch.Introduced) > 0 {
-			names, err := h.names(c)
+			texts, err := h.violationTexts(c, ch.Introduced, ch.Start)
 			if err != nil {
 				return err
 			}
-			var texts []string
-			for _, v := range ch.Introduced {
-				texts = append(texts, views.ViolationText(web.Context(c), v, ch.Start, names))
-			}
-			msg += " " + web.T(c, "shifts.now_broken", strings.Join(texts, "；"))
+			msg += " " + web.T(c, "shifts.now_broken", texts)
 		}
 	}
 	if err := web.Flash(c, msg); err != nil {
@@ -102,6 +98,19 @@ func (h *Handler) CancelLeave(c echo.Context) error {
 		return err
 	}
 	return web.Redirect(c, "/shifts/leave")
+}
+
+// violationTexts says the broken rules in a sentence, people by name.
+func (h *Handler) violationTexts(c echo.Context, vs []rota.Violation, start time.Time) (string, error) {
+	names, err := h.names(c)
+	if err != nil {
+		return "", err
+	}
+	texts := make([]string, 0, len(vs))
+	for _, v := range vs {
+		texts = append(texts, views.ViolationText(web.Context(c), v, start, names))
+	}
+	return strings.Join(texts, "；"), nil
 }
 
 func (h *Handler) names(c echo.Context) (map[int64]string, error) {
@@ -230,15 +239,11 @@ func (h *Handler) DecideSwap(c echo.Context) error {
 	_, err := h.store.DecideSwap(c.Request().Context(), web.Actor(c), paramID(c), formInt(c, "version"), c.FormValue("approve") == "1", vals["day"])
 	var broken *models.RuleError
 	if errors.As(err, &broken) {
-		names, nerr := h.names(c)
-		if nerr != nil {
-			return nerr
+		texts, terr := h.violationTexts(c, broken.Violations, broken.Start)
+		if terr != nil {
+			return terr
 		}
-		var texts []string
-		for _, v := range broken.Violations {
-			texts = append(texts, views.ViolationText(web.Context(c), v, broken.Start, names))
-		}
-		err = echo.NewHTTPError(http.StatusUnprocessableEntity, web.T(c, "shifts.swaps.refused_rules", strings.Join(texts, "；")))
+		err = echo.NewHTTPError(http.StatusUnprocessableEntity, web.T(c, "shifts.swaps.refused_rules", texts))
 	}
 	return h.afterSwapAction(c, err, "shifts.swaps.decided")
 }

@@ -48,6 +48,8 @@ type Store interface {
 	StaffingPlanFor(ctx context.Context, day time.Time) (models.StaffingPlan, bool, error)
 	SaveStaffingPlan(ctx context.Context, a models.Actor, p models.StaffingPlan, version int) error
 	ScheduledByMinute(ctx context.Context, day time.Time) ([]int, error)
+	CoverCandidates(ctx context.Context, day time.Time) ([]models.CoverCandidate, error)
+	AddTempStaff(ctx context.Context, a models.Actor, day time.Time, f models.TempStaffForm) (models.User, error)
 	DetectAdherence(ctx context.Context, a models.Actor, first, last time.Time) (int, error)
 	ListAdherence(ctx context.Context, f models.AdherenceFilter) (models.AdherencePage, error)
 	DecideAdherence(ctx context.Context, a models.Actor, id int64, version int, fine bool, note string) (models.AdherenceCase, error)
@@ -96,6 +98,8 @@ func (h *Handler) Register(r *web.Router) {
 	r.Handle(http.MethodPost, "/shifts/handover/:id/done", h.TickHandover, team...)
 	r.Handle(http.MethodGet, "/shifts/staffing", h.Staffing, manager...)
 	r.Handle(http.MethodPost, "/shifts/staffing", h.SaveStaffing, manager...)
+	r.Handle(http.MethodPost, "/shifts/staffing/cover", h.CoverGap, manager...)
+	r.Handle(http.MethodPost, "/shifts/staffing/temp", h.AddTempStaff, manager...)
 	r.Handle(http.MethodGet, "/shifts/adherence", h.Adherence, manager...)
 	r.Handle(http.MethodPost, "/shifts/adherence/detect", h.DetectAdherence, manager...)
 	r.Handle(http.MethodPost, "/shifts/adherence/:id/decide", h.DecideAdherence, manager...)

@@ -1,6 +1,7 @@
 package shifts
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -78,7 +79,76 @@ func (h *Handler) staffingView(c echo.Context, day time.Time, typed *models.Staf
 		factors = nil
 	}
 	v.Result = models.WorkOut(plan, in.MinuteCounts, sched, factors)
+	if v.Cover, err = h.store.CoverCandidates(ctx, day); err != nil {
+		return v, 0, err
+	}
+	v.Types, v.TempErrors = models.RotaParams(st).Types, models.FieldErrors{}
 	return v, status, nil
+}
+
+// CoverGap puts someone who is off on the staffing day on a shift, with
+// the rota's rules checked as for any edit: a broken rule is said, and the
+// manager can still make the change on the rota with "save anyway".
+func (h *Handler) CoverGap(c echo.Context) error {
+	day := h.staffingDay(c)
+	back := "/shifts/staffing?day=" + views.DayParam(day)
+	_, err := h.store.SetShift(c.Request().Context(), web.Actor(c), formID(c, "user"), day, c.FormValue("shift"), formInt(c, "version"), false)
+	msg := web.T(c, "shifts.cover.done")
+	var broken *models.RuleError
+	switch {
+	case errors.As(err, &broken):
+		texts, terr := h.violationTexts(c, broken.Violations, broken.Start)
+		if terr != nil {
+			return terr
+		}
+		msg = web.T(c, "shifts.cover.refused", texts)
+	case err != nil:
+		if fe, ok := models.AsValidation(err); ok {
+			msg = views.ErrText(web.Context(c), fe[firstKey(fe)])
+		} else if ce, ok := models.AsConflict(err); ok {
+			msg = views.ConflictText(web.Context(c), ce)
+		} else {
+			return err
+		}
+	}
+	if err := web.Flash(c, msg); err != nil {
+		return err
+	}
+	return web.Redirect(c, back)
+}
+
+// AddTempStaff adds a temporary agent on a shift of the staffing day; a
+// bad field is shown next to it with what was typed.
+func (h *Handler) AddTempStaff(c echo.Context) error {
+	day := h.staffingDay(c)
+	f := models.TempStaffForm{Name: c.FormValue("temp_name"), Team: models.Team(c.FormValue("temp_team")), Shift: c.FormValue("temp_shift")}
+	u, err := h.store.AddTempStaff(c.Request().Context(), web.Actor(c), day, f)
+	if err == nil {
+		if err := web.Flash(c, web.T(c, "shifts.temp.added", u.Name(), u.Username)); err != nil {
+			return err
+		}
+		return web.Redirect(c, "/shifts/staffing?day="+views.DayParam(day))
+	}
+	errs, ok := models.AsValidation(err)
+	var broken *models.RuleError
+	if !ok && !errors.As(err, &broken) {
+		return err
+	}
+	v, _, verr := h.staffingView(c, day, nil)
+	if verr != nil {
+		return verr
+	}
+	v.Temp = f
+	if ok {
+		v.TempErrors = errs
+	} else {
+		texts, terr := h.violationTexts(c, broken.Violations, broken.Start)
+		if terr != nil {
+			return terr
+		}
+		v.TempErrors.Add("temp_shift", "shifts.cover.rule", texts)
+	}
+	return web.Render(c, http.StatusUnprocessableEntity, views.StaffingPage(v))
 }
 
 // Staffing shows the day's plan; with scenario=1 it works out the typed
