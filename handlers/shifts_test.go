@@ -4,9 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"kefudesk/models"
 	"kefudesk/models/rota"
@@ -339,7 +342,22 @@ func staffingScenarioDoesNotSave(t *testing.T, s *shiftShop) {
 
 func handoverOnTheIncomingTodayPage(t *testing.T, s *shiftShop) {
 	out := s.loginName("mei")
-	out.get("/shifts/handover")
+	// At 10:00 on Wednesday 11-11 the next shift is the late one: its people
+	// are offered first as owners.
+	next := out.get("/shifts/handover").doc(t).Find(`[data-testid=owner-next] option`)
+	var late []string
+	for _, u := range s.agents {
+		if s.grid.Cell(u.ID, 2) == "late" {
+			late = append(late, itoa(u.ID))
+		}
+	}
+	var offered []string
+	next.Each(func(_ int, o *goquery.Selection) { offered = append(offered, o.AttrOr("value", "")) })
+	slices.Sort(late)
+	slices.Sort(offered)
+	if len(late) == 0 || !slices.Equal(late, offered) {
+		t.Errorf("next-shift owners offered %v, the late shift is %v", offered, late)
+	}
 	res := out.postForm("/shifts/handover", url.Values{"kind": {"refund"}, "owner": {itoa(s.agents[1].ID)}, "ref": {"4012"}, "body": {""}})
 	if res.StatusCode != http.StatusUnprocessableEntity || res.doc(t).Find(`[data-testid=error-body]`).Length() != 1 {
 		t.Fatalf("empty body: %d", res.StatusCode)

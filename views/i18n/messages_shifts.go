@@ -182,6 +182,8 @@ var shiftMessages = map[string]msg{
 	"shifts.handover.kind.other":      {"其他", "Other"},
 	"shifts.handover.owner_field":     {"交给谁", "Owner"},
 	"shifts.handover.owner_help":      {"下一班负责的同事", "The colleague on the next shift who takes it"},
+	"shifts.handover.next_shift":      {"下一班", "Next shift"},
+	"shifts.handover.others":          {"其他人", "Everyone else"},
 	"shifts.handover.ref":             {"订单号 / 买家", "Order / buyer"},
 	"shifts.handover.ref_help":        {"可不填", "Optional"},
 	"shifts.handover.body":            {"内容", "What to do"},
