@@ -108,6 +108,20 @@ func TestOrderDisputeThroughTheRouter(t *testing.T) {
 	if res := m.postForm("/orders/attribution/apply", url.Values{"from": {"2026-11-11"}, "to": {"2026-11-11"}}); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("apply: %d", res.StatusCode)
 	}
+	// The re-apply runs in the background; the page lists it until done.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		run := m.get("/orders/attribution").doc(t).Find(`[data-testid=reapply-run]`).First()
+		if status := run.AttrOr("data-status", ""); status == "done" {
+			if !strings.Contains(run.Text(), "2 笔订单") {
+				t.Errorf("finished run: %q", run.Text())
+			}
+			break
+		} else if status == "failed" || time.Now().After(deadline) {
+			t.Fatalf("re-apply run: %q %q", status, run.Text())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if got := m.get(order).doc(t).Find(`[data-testid=credits]`).Text(); !strings.Contains(got, "¥210.00") {
 		t.Errorf("ruling lost on re-apply: %q", got)
 	}

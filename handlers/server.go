@@ -99,7 +99,7 @@ func New(cfg Config) *Server {
 	today.New(cfg.Store, cfg.Now).Register(r)
 	admin.New(cfg.Store, cfg.Log, cfg.Background, cfg.Now).Register(r)
 	events.New(cfg.Hub, cfg.Stop).Register(r)
-	orders.New(cfg.Store, cfg.Now).Register(r)
+	orders.New(cfg.Store, cfg.Log, cfg.Background, cfg.Now).Register(r)
 	imports.New(cfg.Store, cfg.Log, cfg.Background, imports.Kind{
 		Name: "chats", Base: "/spot-checks/import", Page: views.ChatImportKind,
 		Import: func(ctx context.Context, a models.Actor, in io.Reader, name string, loc *time.Location, p models.ImportProgress) (models.ImportOutcome, error) {

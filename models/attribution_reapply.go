@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -80,17 +82,60 @@ func splitSig(sig string) (string, []string) {
 	return rule, strings.Split(rest, ",")
 }
 
-// ReapplyAttribution decides the orders created in [from, to) again under
-// the current settings and promotions. It runs in batches (a big range is
-// millions of orders); the audit entry records the range and the count.
-func (s *Store) ReapplyAttribution(ctx context.Context, a Actor, from, to time.Time) (int64, error) {
-	n, err := s.AttributeOrders(ctx, from, to)
-	if err != nil {
-		return n, err
-	}
-	err = s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
-		return audit(tx, a, "reapply", "attribution", from.Format(time.DateOnly), nil,
-			map[string]any{"from": from, "to": to, "orders": n})
+// ReapplyKind is the import_runs kind of a re-apply: it runs in the
+// background with the same progress record as an import (a year of a big
+// shop is millions of orders, minutes of work).
+const ReapplyKind = "attribution"
+
+// reapplyLock makes starting a re-apply one at a time.
+const reapplyLock = 0x6b656675_61747472 // "kefuattr"
+
+// ErrReapplyRunning: a re-apply is already running; wait for it.
+var ErrReapplyRunning = errors.New("models: a re-apply is already running")
+
+// StartReapply records a re-apply of the orders created in [from, to)
+// about to run (label names the days for the page). Only one runs at a
+// time: a second start is refused while the first is running.
+func (s *Store) StartReapply(ctx context.Context, a Actor, from, to time.Time, label string) (ImportRun, error) {
+	var run ImportRun
+	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+		if err := tx.Exec(`SELECT pg_advisory_xact_lock(?)`, int64(reapplyLock)).Error; err != nil {
+			return fmt.Errorf("models: re-apply lock: %w", err)
+		}
+		var running, orders int64
+		if err := tx.Raw(`SELECT count(*) FROM import_runs WHERE kind = ? AND status = 'running'`, ReapplyKind).Scan(&running).Error; err != nil {
+			return fmt.Errorf("models: running re-applies: %w", err)
+		}
+		if running > 0 {
+			return ErrReapplyRunning
+		}
+		if err := tx.Raw(`SELECT count(*) FROM orders WHERE created_at >= ? AND created_at < ?`, from, to).Scan(&orders).Error; err != nil {
+			return fmt.Errorf("models: orders to re-apply: %w", err)
+		}
+		var err error
+		run, err = s.StartImportRun(ctx, a, ReapplyKind, label, orders)
+		return err
 	})
-	return n, err
+	return run, err
+}
+
+// RunReapply decides the orders of a started re-apply again under the
+// current settings and promotions, batch by batch (each batch its own
+// transaction, progress recorded after each), then audits the range and
+// finishes the run. Rulings are kept.
+func (s *Store) RunReapply(ctx context.Context, a Actor, runID int64, from, to time.Time) error {
+	n, err := s.attributeOrders(ctx, from, to, func(done int64) {
+		_ = s.ImportRunProgress(ctx, runID, done, done) // progress is best effort
+	})
+	if err == nil {
+		err = s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+			return audit(tx, a, "reapply", "attribution", from.Format(time.DateOnly), nil,
+				map[string]any{"from": from, "to": to, "orders": n})
+		})
+	}
+	// The outcome is recorded even when the server is shutting down.
+	if ferr := s.FinishImportRun(context.WithoutCancel(ctx), runID, ImportOutcome{Rows: n, Updated: n}, err); ferr != nil && err == nil {
+		err = ferr
+	}
+	return err
 }

@@ -59,6 +59,12 @@ func (s *Store) attributeOrder(ctx context.Context, tx *gorm.DB, orderID int64) 
 // thousand orders each, in its own transaction), and returns how many it
 // decided. Orders with a final ruling keep the ruling's credit.
 func (s *Store) AttributeOrders(ctx context.Context, from, to time.Time) (int64, error) {
+	return s.attributeOrders(ctx, from, to, nil)
+}
+
+// attributeOrders is AttributeOrders telling progress (orders decided so
+// far) after each batch.
+func (s *Store) attributeOrders(ctx context.Context, from, to time.Time, progress func(done int64)) (int64, error) {
 	env, err := s.attrEnv(ctx)
 	if err != nil {
 		return 0, err
@@ -77,6 +83,9 @@ func (s *Store) AttributeOrders(ctx context.Context, from, to time.Time) (int64,
 			return n, err
 		}
 		n += int64(len(rows))
+		if progress != nil {
+			progress(n)
+		}
 		last := rows[len(rows)-1]
 		cur = AuditCursor{At: last.CreatedAt, ID: last.ID}
 	}

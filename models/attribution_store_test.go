@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -137,8 +138,19 @@ func TestAttributionSettingsPromotionAndReapply(t *testing.T) {
 		t.Fatalf("preview %+v", pv)
 	}
 	sh.expect(t, "P1", "last_chat", "credit:ahua:10001:10000") // a preview writes nothing
-	if _, err := sh.s.ReapplyAttribution(ctx, models.SystemActor, from, to); err != nil {
+	run, err := sh.s.StartReapply(ctx, models.SystemActor, from, to, "11-11")
+	if err != nil {
 		t.Fatal(err)
+	}
+	// One at a time: a second start while the first runs is refused.
+	if _, err := sh.s.StartReapply(ctx, models.SystemActor, from, to, "11-11"); !errors.Is(err, models.ErrReapplyRunning) {
+		t.Fatalf("second start: %v", err)
+	}
+	if err := sh.s.RunReapply(ctx, models.SystemActor, run.ID, from, to); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := sh.s.ImportRunByID(ctx, run.ID); r.Status != "done" || r.RowsDone != 1 || r.BytesTotal != 1 {
+		t.Errorf("the run after re-applying: %+v", r)
 	}
 	// Split evenly; the odd fen goes to the first; shares add up to the whole.
 	sh.expect(t, "P1", "promotion", "credit:ahua:5000:5000", "credit:xiaomei:5001:5000")
@@ -154,8 +166,19 @@ func TestAttributionSettingsPromotionAndReapply(t *testing.T) {
 	if err := sh.s.DeletePromotion(ctx, models.SystemActor, prs[0].ID, prs[0].Version); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sh.s.ReapplyAttribution(ctx, models.SystemActor, from, to); err != nil {
+	run, err = sh.s.StartReapply(ctx, models.SystemActor, from, to, "11-11")
+	if err != nil {
 		t.Fatal(err)
+	}
+	// One at a time: a second start while the first runs is refused.
+	if _, err := sh.s.StartReapply(ctx, models.SystemActor, from, to, "11-11"); !errors.Is(err, models.ErrReapplyRunning) {
+		t.Fatalf("second start: %v", err)
+	}
+	if err := sh.s.RunReapply(ctx, models.SystemActor, run.ID, from, to); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := sh.s.ImportRunByID(ctx, run.ID); r.Status != "done" || r.RowsDone != 1 || r.BytesTotal != 1 {
+		t.Errorf("the run after re-applying: %+v", r)
 	}
 	sh.expect(t, "P1", "silent")
 	if n := count(t, sh.s, `SELECT count(*) FROM audit_log WHERE entity = 'attribution' AND action = 'reapply'`); n != 2 {

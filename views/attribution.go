@@ -55,6 +55,12 @@ type AttributionView struct {
 	RangeErrors   models.FieldErrors
 	Preview       *models.AttributionPreview
 	People        models.AgentPeople
+	Runs          []models.ImportRun // the latest re-applies, newest first
+}
+
+// Running reports whether a re-apply is still going.
+func (v AttributionView) Running() bool {
+	return len(v.Runs) > 0 && v.Runs[0].Status == "running"
 }
 
 // SigPart shows one "kind:agent:fen" part of a credit signature.

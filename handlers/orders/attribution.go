@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -50,6 +51,9 @@ func (h *Handler) attributionView(c echo.Context) (views.AttributionView, error)
 		return v, err
 	}
 	if v.People, err = h.store.AgentPeople(ctx); err != nil {
+		return v, err
+	}
+	if v.Runs, err = h.store.RecentImportRuns(ctx, models.ReapplyKind, 3); err != nil {
 		return v, err
 	}
 	if id, _ := strconv.ParseInt(c.QueryParam("edit"), 10, 64); id > 0 {
@@ -195,11 +199,25 @@ func (h *Handler) Apply(c echo.Context) error {
 	if len(errs) > 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, "bad range")
 	}
-	n, err := h.store.ReapplyAttribution(c.Request().Context(), web.Actor(c), from, to)
-	if err != nil {
+	label := from.Format(time.DateOnly) + " – " + to.AddDate(0, 0, -1).Format(time.DateOnly)
+	a := web.Actor(c)
+	run, err := h.store.StartReapply(c.Request().Context(), a, from, to, label)
+	msg := web.T(c, "attr.reapply_started", label)
+	switch {
+	case errors.Is(err, models.ErrReapplyRunning):
+		msg = web.T(c, "attr.reapply_busy")
+	case err != nil:
 		return err
+	default:
+		// Minutes of work on a big shop: it runs on the server's lifetime,
+		// the page follows its progress.
+		go func() {
+			if err := h.store.RunReapply(h.bg, a, run.ID, from, to); err != nil {
+				h.log.Error("attribution re-apply", "run", run.ID, "err", err)
+			}
+		}()
 	}
-	if err := web.Flash(c, web.T(c, "attr.applied", n)); err != nil {
+	if err := web.Flash(c, msg); err != nil {
 		return err
 	}
 	return web.Redirect(c, "/orders/attribution")

@@ -5,6 +5,7 @@ package orders
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -29,7 +30,9 @@ type Store interface {
 	SavePromotion(ctx context.Context, a models.Actor, f models.PromotionForm) (models.PromotionPeriod, error)
 	DeletePromotion(ctx context.Context, a models.Actor, id int64, version int) error
 	PreviewAttribution(ctx context.Context, from, to time.Time) (models.AttributionPreview, error)
-	ReapplyAttribution(ctx context.Context, a models.Actor, from, to time.Time) (int64, error)
+	StartReapply(ctx context.Context, a models.Actor, from, to time.Time, label string) (models.ImportRun, error)
+	RunReapply(ctx context.Context, a models.Actor, runID int64, from, to time.Time) error
+	RecentImportRuns(ctx context.Context, kind string, limit int) ([]models.ImportRun, error)
 	AgentPeople(ctx context.Context) (models.AgentPeople, error)
 	SalesPerformance(ctx context.Context, from, to time.Time, loc *time.Location, userID int64) (models.SalesReport, error)
 	ListDisputes(ctx context.Context, f models.DisputeFilter) ([]models.DisputeItem, models.AuditCursor, error)
@@ -42,11 +45,15 @@ type Store interface {
 // Handler serves the order pages.
 type Handler struct {
 	store Store
+	log   *slog.Logger
+	bg    context.Context // the server's lifetime: a re-apply outlives its request
 	now   func() time.Time
 }
 
 // New builds the handler; now is the clock (tests fix it).
-func New(store Store, now func() time.Time) *Handler { return &Handler{store: store, now: now} }
+func New(store Store, log *slog.Logger, bg context.Context, now func() time.Time) *Handler {
+	return &Handler{store: store, log: log, bg: bg, now: now}
+}
 
 var (
 	readers = []models.Role{models.RoleManager, models.RoleQC, models.RoleAgent}

@@ -58,7 +58,11 @@ func loadAttribution(ctx context.Context, store *models.Store) error {
 		return fmt.Errorf("demo: promotion: %w", err)
 	}
 	day := time.Date(2026, 11, 11, 0, 0, 0, 0, shanghai)
-	if _, err := store.ReapplyAttribution(ctx, manager.Actor(""), day, day.AddDate(0, 0, 1)); err != nil {
+	run, err := store.StartReapply(ctx, manager.Actor(""), day, day.AddDate(0, 0, 1), "2026-11-11")
+	if err != nil {
+		return fmt.Errorf("demo: promotion re-apply: %w", err)
+	}
+	if err := store.RunReapply(ctx, manager.Actor(""), run.ID, day, day.AddDate(0, 0, 1)); err != nil {
 		return fmt.Errorf("demo: promotion re-apply: %w", err)
 	}
 	return demoDisputes(ctx, store)
