@@ -138,20 +138,25 @@ func TestAttributionSettingsPromotionAndReapply(t *testing.T) {
 		t.Fatalf("preview %+v", pv)
 	}
 	sh.expect(t, "P1", "last_chat", "credit:ahua:10001:10000") // a preview writes nothing
-	run, err := sh.s.StartReapply(ctx, models.SystemActor, from, to, "11-11")
-	if err != nil {
-		t.Fatal(err)
+	// reapply starts a re-apply of the day and runs it; one at a time: a
+	// second start while the first runs is refused.
+	reapply := func() {
+		t.Helper()
+		run, err := sh.s.StartReapply(ctx, models.SystemActor, from, to, "11-11")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sh.s.StartReapply(ctx, models.SystemActor, from, to, "11-11"); !errors.Is(err, models.ErrReapplyRunning) {
+			t.Fatalf("second start: %v", err)
+		}
+		if err := sh.s.RunReapply(ctx, models.SystemActor, run.ID, from, to); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := sh.s.ImportRunByID(ctx, run.ID); r.Status != "done" || r.RowsDone != 1 || r.BytesTotal != 1 {
+			t.Errorf("the run after re-applying: %+v", r)
+		}
 	}
-	// One at a time: a second start while the first runs is refused.
-	if _, err := sh.s.StartReapply(ctx, models.SystemActor, from, to, "11-11"); !errors.Is(err, models.ErrReapplyRunning) {
-		t.Fatalf("second start: %v", err)
-	}
-	if err := sh.s.RunReapply(ctx, models.SystemActor, run.ID, from, to); err != nil {
-		t.Fatal(err)
-	}
-	if r, _ := sh.s.ImportRunByID(ctx, run.ID); r.Status != "done" || r.RowsDone != 1 || r.BytesTotal != 1 {
-		t.Errorf("the run after re-applying: %+v", r)
-	}
+	reapply()
 	// Split evenly; the odd fen goes to the first; shares add up to the whole.
 	sh.expect(t, "P1", "promotion", "credit:ahua:5000:5000", "credit:xiaomei:5001:5000")
 
@@ -166,20 +171,7 @@ func TestAttributionSettingsPromotionAndReapply(t *testing.T) {
 	if err := sh.s.DeletePromotion(ctx, models.SystemActor, prs[0].ID, prs[0].Version); err != nil {
 		t.Fatal(err)
 	}
-	run, err = sh.s.StartReapply(ctx, models.SystemActor, from, to, "11-11")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// One at a time: a second start while the first runs is refused.
-	if _, err := sh.s.StartReapply(ctx, models.SystemActor, from, to, "11-11"); !errors.Is(err, models.ErrReapplyRunning) {
-		t.Fatalf("second start: %v", err)
-	}
-	if err := sh.s.RunReapply(ctx, models.SystemActor, run.ID, from, to); err != nil {
-		t.Fatal(err)
-	}
-	if r, _ := sh.s.ImportRunByID(ctx, run.ID); r.Status != "done" || r.RowsDone != 1 || r.BytesTotal != 1 {
-		t.Errorf("the run after re-applying: %+v", r)
-	}
+	reapply()
 	sh.expect(t, "P1", "silent")
 	if n := count(t, sh.s, `SELECT count(*) FROM audit_log WHERE entity = 'attribution' AND action = 'reapply'`); n != 2 {
 		t.Errorf("re-applies audited: %d", n)
