@@ -208,6 +208,12 @@ func TestBadReviewWorkCase(t *testing.T) {
 	if rd.Find(`[data-testid="by-item"] [data-testid="breakdown-row"]`).Length() != 2 {
 		t.Errorf("items in report")
 	}
+	if n := rd.Find(`[data-testid="item-trend-row"]`).Length(); n != 2 {
+		t.Errorf("%d items week by week, want 2", n)
+	}
+	if rows := rd.Find(`[data-testid="agent-trend-row"]`); rows.Length() == 0 || strings.TrimSpace(rows.First().Find("th").Text()) == "" {
+		t.Errorf("agents week by week: %q", rows.Text())
+	}
 	if got := rd.Find(`[data-testid="by-agent"]`).Text(); !strings.Contains(got, "1（表扬 1，批评 0）") {
 		t.Errorf("agent praise not counted: %q", got)
 	}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/lib/pq"
+	"gorm.io/gorm"
 )
 
 // BadReviewTotals are a period's headline figures.
@@ -60,14 +63,20 @@ type BadReviewReport struct {
 	ByItem   []CountBy
 	ByAgent  []AgentCases
 	Days     []DayCount
-	// CauseWeeks counts each cause per week (weeks start on Monday, shop
-	// time): the trend of a cause, not only its total.
-	CauseWeeks []CauseWeek
+	// CauseWeeks, ItemWeeks and AgentWeeks count the medium/bad reviews of
+	// each cause, of the most complained-about items (the first
+	// trendItems of ByItem) and of each agent's cases (key: the agent's id)
+	// per week (weeks start on Monday, shop time): the trend, not only
+	// the total.
+	CauseWeeks, ItemWeeks, AgentWeeks []WeekCount
 }
 
-// CauseWeek is one cause's medium/bad reviews in one week.
-type CauseWeek struct {
-	Cause string
+// trendItems is how many items get a weekly trend.
+const trendItems = 10
+
+// WeekCount is one key's medium/bad reviews in one week.
+type WeekCount struct {
+	Key   string
 	Week  time.Time // Monday 00:00 of the week, in the shop's time zone
 	Count int64
 }
@@ -121,27 +130,38 @@ func (s *Store) BadReviewReportFor(ctx context.Context, from, to time.Time, loc 
 		return r, fmt.Errorf("models: bad reviews by day: %w", err)
 	}
 	r.Days = everyDay(r.Days, from, to, loc)
-	var weeks []struct {
-		Cause string
-		Week  time.Time
-		Count int64
+	if r.CauseWeeks, err = weekCounts(db, loc, from, to, "cause", "FROM bad_reviews, unnest(causes) AS cause", ""); err != nil {
+		return r, err
 	}
-	err = db.Raw(`
-		SELECT cause, date_trunc('week', reviewed_at AT TIME ZONE ?) AS week, count(*) AS count
-		  FROM bad_reviews, unnest(causes) AS cause
-		 WHERE reviewed_at >= ? AND reviewed_at < ? AND status <> 'praise'
-		 GROUP BY 1, 2 ORDER BY 2, 1`, loc.String(), from, to).Scan(&weeks).Error
-	if err != nil {
-		return r, fmt.Errorf("models: bad reviews by cause and week: %w", err)
+	items := []string{}
+	for _, it := range r.ByItem[:min(trendItems, len(r.ByItem))] {
+		items = append(items, it.Key)
 	}
-	for _, w := range weeks {
-		// The database gives the shop's wall-clock Monday; pin it to loc.
-		d := w.Week
-		r.CauseWeeks = append(r.CauseWeeks, CauseWeek{Cause: w.Cause, Count: w.Count,
-			Week: time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)})
+	if r.ItemWeeks, err = weekCounts(db, loc, from, to, "item", "FROM bad_reviews", "AND item = ANY(?)", pq.StringArray(items)); err != nil {
+		return r, err
+	}
+	if r.AgentWeeks, err = weekCounts(db, loc, from, to, "agent_id::text", "FROM bad_reviews", "AND agent_id IS NOT NULL"); err != nil {
+		return r, err
 	}
 	r.ByAgent, err = s.agentCases(ctx, from, to, now)
 	return r, err
+}
+
+// weekCounts counts the period's medium/bad reviews per key and week.
+func weekCounts(db *gorm.DB, loc *time.Location, from, to time.Time, key, fromClause, extra string, args ...any) ([]WeekCount, error) {
+	var rows []WeekCount
+	q := `SELECT ` + key + ` AS key, date_trunc('week', reviewed_at AT TIME ZONE ?) AS week, count(*) AS count ` + fromClause + `
+		 WHERE reviewed_at >= ? AND reviewed_at < ? AND status <> 'praise' ` + extra + `
+		 GROUP BY 1, 2 ORDER BY 2, 1`
+	if err := db.Raw(q, append([]any{loc.String(), from, to}, args...)...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("models: bad reviews by %s and week: %w", key, err)
+	}
+	for i, w := range rows {
+		// The database gives the shop's wall-clock Monday; pin it to loc.
+		d := w.Week
+		rows[i].Week = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	}
+	return rows, nil
 }
 
 // everyDay fills the days without reviews so the trend's time axis is even.

@@ -106,8 +106,31 @@ func TestBadReviewReportFigures(t *testing.T) {
 	}
 	// 2026-11-10 is a Tuesday: both causes fall in the week of Monday 11-09.
 	monday := time.Date(2026, 11, 9, 0, 0, 0, 0, shanghai)
-	if len(rep.CauseWeeks) != 2 || !rep.CauseWeeks[0].Week.Equal(monday) || rep.CauseWeeks[0].Cause != "quality" || rep.CauseWeeks[0].Count != 2 {
+	if len(rep.CauseWeeks) != 2 || !rep.CauseWeeks[0].Week.Equal(monday) || rep.CauseWeeks[0].Key != "quality" || rep.CauseWeeks[0].Count != 2 {
 		t.Errorf("cause weeks %+v", rep.CauseWeeks)
+	}
+	// Items and agents week by week: every item's count adds up to its
+	// total, and ag1's week holds the three cases assigned to them.
+	perItem := map[string]int64{}
+	for _, w := range rep.ItemWeeks {
+		if !w.Week.Equal(monday) {
+			t.Errorf("item week %+v", w)
+		}
+		perItem[w.Key] += w.Count
+	}
+	for _, it := range rep.ByItem {
+		if perItem[it.Key] != it.Count {
+			t.Errorf("item %s: %d by week, %d in total", it.Key, perItem[it.Key], it.Count)
+		}
+	}
+	var agentWeek int64
+	for _, w := range rep.AgentWeeks {
+		if w.Key == itoa(ag1.ID) && w.Week.Equal(monday) {
+			agentWeek = w.Count
+		}
+	}
+	if agentWeek != int64(len(ids)) {
+		t.Errorf("agent weeks %+v, want %d for %s", rep.AgentWeeks, len(ids), ag1.Username)
 	}
 	flagged := map[string]bool{}
 	for _, it := range rep.ByItem {

@@ -2,6 +2,8 @@ package views
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"kefudesk/models"
@@ -60,25 +62,26 @@ func CountShare(rows []models.CountBy, n int64) float64 {
 // SVGBox is the trend chart's viewBox.
 func SVGBox() string { return fmt.Sprintf("0 0 %d %d", trendW, trendH) }
 
-// CauseTrend is the report's cause-by-week table: every week of the
-// period as a column (weeks without reviews included), every cause as a
-// row in the order of the period's totals.
-type CauseTrend struct {
+// WeekTrend is a by-week table of the report: every week of the period
+// as a column (weeks without reviews included), every key as a row in the
+// order given (the period's totals).
+type WeekTrend struct {
 	Weeks []time.Time
-	Rows  []CauseTrendRow
+	Rows  []WeekTrendRow
 }
 
-// CauseTrendRow is one cause's counts, one per week of CauseTrend.Weeks.
-type CauseTrendRow struct {
-	Cause  string
+// WeekTrendRow is one key's counts, one per week of WeekTrend.Weeks.
+type WeekTrendRow struct {
+	Key    string
 	Counts []int64
 	Rising bool // the last week has more than the one before
 }
 
-// NewCauseTrend arranges the report's per-week counts into the table.
-func NewCauseTrend(r models.BadReviewReport, loc *time.Location) CauseTrend {
-	var t CauseTrend
-	if len(r.CauseWeeks) == 0 {
+// NewWeekTrend arranges per-week counts of the report's period into rows
+// for keys, in that order.
+func NewWeekTrend(r models.BadReviewReport, loc *time.Location, keys []string, counts []models.WeekCount) WeekTrend {
+	var t WeekTrend
+	if len(counts) == 0 {
 		return t
 	}
 	first := r.From.In(loc)
@@ -90,15 +93,15 @@ func NewCauseTrend(r models.BadReviewReport, loc *time.Location) CauseTrend {
 		t.Weeks = append(t.Weeks, w)
 	}
 	row := map[string]int{}
-	for _, c := range r.ByCause {
-		row[c.Key] = len(t.Rows)
-		t.Rows = append(t.Rows, CauseTrendRow{Cause: c.Key, Counts: make([]int64, len(t.Weeks))})
+	for _, k := range keys {
+		row[k] = len(t.Rows)
+		t.Rows = append(t.Rows, WeekTrendRow{Key: k, Counts: make([]int64, len(t.Weeks))})
 	}
-	for _, cw := range r.CauseWeeks {
-		i, okRow := row[cw.Cause]
-		j, okCol := col[cw.Week.Format("2006-01-02")]
+	for _, wc := range counts {
+		i, okRow := row[wc.Key]
+		j, okCol := col[wc.Week.Format("2006-01-02")]
 		if okRow && okCol {
-			t.Rows[i].Counts[j] = cw.Count
+			t.Rows[i].Counts[j] = wc.Count
 		}
 	}
 	for i := range t.Rows {
@@ -107,4 +110,50 @@ func NewCauseTrend(r models.BadReviewReport, loc *time.Location) CauseTrend {
 		}
 	}
 	return t
+}
+
+// CauseTrend, ItemTrend and AgentTrend are the report's three by-week
+// tables; Label names a row's key for the page.
+func CauseTrend(r models.BadReviewReport, loc *time.Location) WeekTrend {
+	var keys []string
+	for _, c := range r.ByCause {
+		keys = append(keys, c.Key)
+	}
+	return NewWeekTrend(r, loc, keys, r.CauseWeeks)
+}
+
+// ItemTrend: the items that have a weekly count, in the order of ByItem.
+func ItemTrend(r models.BadReviewReport, loc *time.Location) WeekTrend {
+	var keys []string
+	for _, it := range r.ByItem {
+		keys = append(keys, it.Key)
+	}
+	return NewWeekTrend(r, loc, keys, r.ItemWeeks)
+}
+
+// AgentTrend: the agents with cases, in the order of ByAgent.
+func AgentTrend(r models.BadReviewReport, loc *time.Location) WeekTrend {
+	var keys []string
+	for _, a := range r.ByAgent {
+		keys = append(keys, strconv.FormatInt(a.AgentID, 10))
+	}
+	t := NewWeekTrend(r, loc, keys, r.AgentWeeks)
+	// Agents without a case in the period have no counts: leave them out.
+	rows := t.Rows[:0]
+	for _, row := range t.Rows {
+		if slices.ContainsFunc(row.Counts, func(n int64) bool { return n > 0 }) {
+			rows = append(rows, row)
+		}
+	}
+	t.Rows = rows
+	return t
+}
+
+// AgentNames maps the report's agents' ids (as keys) to their names.
+func AgentNames(r models.BadReviewReport) map[string]string {
+	out := map[string]string{}
+	for _, a := range r.ByAgent {
+		out[strconv.FormatInt(a.AgentID, 10)] = a.Name
+	}
+	return out
 }

@@ -228,6 +228,10 @@ var badReviewMessages = map[string]msg{
 	"badreviews.err.reviewed_at":       {"请填写评价时间（不能晚于现在）", "Enter when it was posted (not in the future)"},
 	"badreviews.err.period":            {"结束日期不能早于开始日期", "The end cannot be before the start"},
 	"badreviews.cause_trend":           {"各原因每周趋势", "Causes week by week"},
+	"badreviews.item_trend":            {"投诉最多的宝贝每周趋势", "Most complained-about items week by week"},
+	"badreviews.item_trend.help":       {"期间中差评最多的 10 个宝贝，每周的中差评数；最近一周比上一周多的标为上升。", "The 10 items with the most medium and bad reviews in the period, per week; one with more in the last week than the week before is marked rising."},
+	"badreviews.agent_trend":           {"各客服每周处理的中差评", "Cases per agent week by week"},
+	"badreviews.agent_trend.help":      {"按评价日期所在周统计分给每位客服的中差评数。", "Medium and bad reviews assigned to each agent, per week of the review date."},
 	"badreviews.cause_trend.help":      {"按评价日期所在周（周一开始，店铺时区）统计每个原因的中差评数；最近一周比上一周多的原因标为上升。", "Medium and bad reviews per cause in each week of the period (weeks start on Monday, shop time); a cause with more in the last week than the week before is marked rising."},
 	"badreviews.rising":                {"上升", "rising"},
 }
