@@ -19,11 +19,12 @@ import (
 // Store is the one entry point to the database. Its methods take a context
 // and run on the transaction the context carries, if any.
 type Store struct {
-	db *gorm.DB
+	db       *gorm.DB
+	settings *settingsCache
 }
 
 // NewStore wraps an open gorm connection.
-func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
+func NewStore(db *gorm.DB) *Store { return &Store{db: db, settings: &settingsCache{}} }
 
 // DB exposes the connection to packages that need raw access (live updates, tests).
 func (s *Store) DB() *gorm.DB { return s.db }

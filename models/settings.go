@@ -139,8 +139,56 @@ type settingsRow struct {
 	UpdatedBy *int64
 }
 
-// Settings reads the shop's settings.
+// settingsTTL is how long one read of the settings serves later ones.
+// Every request reads them (one query in ten on a busy page); a change
+// made through this process is seen at once (SaveSettings drops the
+// copy), one made by another process within this time.
+const settingsTTL = time.Second
+
+// settingsCache is the Store's copy of the settings (Settings values are
+// never modified after they are read, so one may be shared).
+type settingsCache struct {
+	mu  sync.Mutex
+	val Settings
+	at  time.Time
+}
+
+func (c *settingsCache) get(now time.Time) (Settings, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.val, !c.at.IsZero() && now.Sub(c.at) < settingsTTL
+}
+
+func (c *settingsCache) put(v Settings, at time.Time) {
+	c.mu.Lock()
+	c.val, c.at = v, at
+	c.mu.Unlock()
+}
+
+func (c *settingsCache) drop() {
+	c.mu.Lock()
+	c.at = time.Time{}
+	c.mu.Unlock()
+}
+
+// Settings reads the shop's settings: inside a transaction from the
+// database, otherwise through the Store's copy of the last second.
 func (s *Store) Settings(ctx context.Context) (Settings, error) {
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx {
+		return s.readSettings(ctx)
+	}
+	now := time.Now()
+	if v, ok := s.settings.get(now); ok {
+		return v, nil
+	}
+	v, err := s.readSettings(ctx)
+	if err == nil {
+		s.settings.put(v, now)
+	}
+	return v, err
+}
+
+func (s *Store) readSettings(ctx context.Context) (Settings, error) {
 	var row settingsRow
 	err := s.conn(ctx).Raw(`SELECT vals, version, updated_at, updated_by FROM shop_settings WHERE id = 1`).Scan(&row).Error
 	if err != nil {
@@ -271,6 +319,7 @@ func (s *Store) SaveSettings(ctx context.Context, a Actor, version int, input ma
 		}
 		return audit(tx, a, "update", "settings", 1, old, changed)
 	})
+	s.settings.drop()
 	if err != nil {
 		return Settings{}, err
 	}
