@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -76,7 +77,7 @@ func (s *Store) ListBadReviews(ctx context.Context, f BadReviewFilter) (BadRevie
 		Status string
 		N      int64
 	}
-	if err := f.scope(s.conn(ctx).Model(&BadReview{})).Select("status, count(*) AS n").Group("status").Scan(&counts).Error; err != nil {
+	if err := s.badReviewCounts(ctx, f).Scan(&counts).Error; err != nil {
 		return page, fmt.Errorf("models: unable to count bad reviews: %w", err)
 	}
 	for _, c := range counts {
@@ -259,10 +260,48 @@ func (s *Store) HandoverCases(ctx context.Context) ([]HandoverCase, error) {
 	return out, nil
 }
 
-// BadReviewItems lists the items with cases, for the board's item filter.
+// badReviewCounts counts the cases per status under every filter but the
+// status. With at most one of agent, viewer, item or cause (what the board
+// is opened with nearly always) the counts come from bad_review_tallies,
+// kept by a trigger as cases change (migration 00051): a handful of rows
+// instead of every case. A due filter depends on the clock and a
+// combination of filters is narrow: those are counted live, through the
+// indexes.
+func (s *Store) badReviewCounts(ctx context.Context, f BadReviewFilter) *gorm.DB {
+	filters := 0
+	for _, set := range []bool{f.AgentID != 0, f.Viewer != 0, f.Cause != "", f.Item != ""} {
+		if set {
+			filters++
+		}
+	}
+	if f.Due != "" || filters > 1 {
+		return f.scope(s.conn(ctx).Model(&BadReview{})).Select("status, count(*) AS n").Group("status")
+	}
+	q := s.conn(ctx).Table("bad_review_tallies").Select("status, sum(n) AS n").Where("status <> ?", BadReviewPraise)
+	switch {
+	case f.Viewer != 0 && f.Unassigned:
+		// Unassigned cases are the new ones, which have no agent.
+		q = q.Where("(dim = 'agent' AND key = ?) OR (dim = 'all' AND status = ?)", strconv.FormatInt(f.Viewer, 10), BadReviewNew)
+	case f.Viewer != 0:
+		q = q.Where("dim = 'agent' AND key = ?", strconv.FormatInt(f.Viewer, 10))
+	case f.AgentID != 0:
+		q = q.Where("dim = 'agent' AND key = ?", strconv.FormatInt(f.AgentID, 10))
+	case f.Cause != "":
+		q = q.Where("dim = 'cause' AND key = ?", f.Cause)
+	case f.Item != "":
+		q = q.Where("dim = 'item' AND key = ?", f.Item)
+	default:
+		q = q.Where("dim = 'all'")
+	}
+	return q.Group("status").Having("sum(n) > 0")
+}
+
+// BadReviewItems lists the items with cases, for the board's item filter
+// (from the tallies: one row per item and status).
 func (s *Store) BadReviewItems(ctx context.Context) ([]string, error) {
 	var out []string
-	err := s.conn(ctx).Raw(`SELECT DISTINCT item FROM bad_reviews WHERE status <> 'praise' AND item <> '' ORDER BY item LIMIT 500`).Scan(&out).Error
+	err := s.conn(ctx).Raw(`SELECT key FROM bad_review_tallies WHERE dim = 'item' AND key <> '' AND status <> 'praise'
+		GROUP BY key HAVING sum(n) > 0 ORDER BY key LIMIT 500`).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: unable to list items: %w", err)
 	}

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -185,5 +186,73 @@ func TestBadReviewBoardKeysetPaging(t *testing.T) {
 	}
 	if len(seen) != 5 || pages != 3 {
 		t.Errorf("%d cases over %d pages", len(seen), pages)
+	}
+}
+
+// The board's counts come from tallies a trigger keeps; after assignments,
+// cause edits, escalation and results they equal a live count for every
+// filter the board offers.
+func TestBadReviewTalliesMatchLiveCounts(t *testing.T) {
+	s, mgr, ag1, ag2, ids := caseShop(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 11, 2, 0, 0, 0, time.UTC)
+	m, a1 := mgr.Actor(""), ag1.Actor("")
+	if err := s.AssignBadReviews(ctx, m, []models.CaseVersion{version(t, s, ids[0]), version(t, s, ids[1])}, ag1.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AssignBadReviews(ctx, m, []models.CaseVersion{version(t, s, ids[2])}, ag2.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	// Several causes, one listed twice, and a change of item.
+	if err := s.SaveCaseDetails(ctx, a1, version(t, s, ids[0]), models.CaseDetails{Causes: []string{"quality", "size", "quality"}, Item: "羊毛大衣"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveCaseDetails(ctx, a1, version(t, s, ids[1]), models.CaseDetails{Causes: []string{"size"}, Item: "羊毛大衣"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EscalateBadReview(ctx, a1, version(t, s, ids[1]), "买家要求退一赔三"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.HandInResult(ctx, a1, version(t, s, ids[0]), models.ResultForm{Outcome: "explained", Account: "已解释"}, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	live := func(where string, args ...any) map[string]int64 {
+		var rows []struct {
+			Status string
+			N      int64
+		}
+		s.DB().Raw(`SELECT status, count(*) AS n FROM bad_reviews WHERE status <> 'praise' `+where+` GROUP BY status`, args...).Scan(&rows)
+		out := map[string]int64{}
+		for _, r := range rows {
+			out[r.Status] = r.N
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name  string
+		f     models.BadReviewFilter
+		where string
+		args  []any
+	}{
+		{"all", models.BadReviewFilter{}, "", nil},
+		{"agent", models.BadReviewFilter{AgentID: ag1.ID}, "AND agent_id = ?", []any{ag1.ID}},
+		{"cause", models.BadReviewFilter{Cause: "size"}, "AND causes @> ARRAY['size']", nil},
+		{"item", models.BadReviewFilter{Item: "羊毛大衣"}, "AND item = ?", []any{"羊毛大衣"}},
+		{"cause and item", models.BadReviewFilter{Cause: "quality", Item: "羊毛大衣"}, "AND causes @> ARRAY['quality'] AND item = ?", []any{"羊毛大衣"}},
+		{"viewer", models.BadReviewFilter{Viewer: ag2.ID}, "AND agent_id = ?", []any{ag2.ID}},
+		{"viewer and new", models.BadReviewFilter{Viewer: ag2.ID, Unassigned: true}, "AND (agent_id = ? OR status = 'new')", []any{ag2.ID}},
+	} {
+		c.f.Now = now
+		page, err := s.ListBadReviews(ctx, c.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := live(c.where, c.args...)
+		if len(want) == 0 {
+			t.Errorf("%s: the live count is empty; the case proves nothing", c.name)
+		}
+		if fmt.Sprint(page.Counts) != fmt.Sprint(want) {
+			t.Errorf("%s: board counts %v, live %v", c.name, page.Counts, want)
+		}
 	}
 }

@@ -36,7 +36,7 @@ func (s *Store) GenerateScaleAreas(ctx context.Context, o ScaleOptions, loc *tim
 		progress = func(string, int64, int64) {}
 	}
 	db := s.conn(ctx)
-	if err := db.Exec(`TRUNCATE bad_reviews, vip_customers, vip_suggestion_decisions, visit_lists,
+	if err := db.Exec(`TRUNCATE bad_reviews, bad_review_tallies, vip_customers, vip_suggestion_decisions, visit_lists,
 	                       shift_assignments, rota_weeks RESTART IDENTITY CASCADE`).Error; err != nil {
 		return out, fmt.Errorf("models: scale: empty area tables: %w", err)
 	}
