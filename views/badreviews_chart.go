@@ -73,6 +73,7 @@ type WeekTrend struct {
 // WeekTrendRow is one key's counts, one per week of WeekTrend.Weeks.
 type WeekTrendRow struct {
 	Key    string
+	Label  string // what the page shows; the template's label func names it when empty
 	Counts []int64
 	Rising bool // the last week has more than the one before
 }
@@ -128,7 +129,11 @@ func ItemTrend(r models.BadReviewReport, loc *time.Location) WeekTrend {
 	for _, it := range r.ByItem {
 		keys = append(keys, it.Key)
 	}
-	return NewWeekTrend(r, loc, keys, r.ItemWeeks)
+	t := NewWeekTrend(r, loc, keys, r.ItemWeeks)
+	for i := range t.Rows {
+		t.Rows[i].Label = t.Rows[i].Key
+	}
+	return t
 }
 
 // AgentTrend: the agents with cases, in the order of ByAgent.
@@ -140,20 +145,12 @@ func AgentTrend(r models.BadReviewReport, loc *time.Location) WeekTrend {
 	t := NewWeekTrend(r, loc, keys, r.AgentWeeks)
 	// Agents without a case in the period have no counts: leave them out.
 	rows := t.Rows[:0]
-	for _, row := range t.Rows {
+	for i, row := range t.Rows {
 		if slices.ContainsFunc(row.Counts, func(n int64) bool { return n > 0 }) {
+			row.Label = r.ByAgent[i].Name
 			rows = append(rows, row)
 		}
 	}
 	t.Rows = rows
 	return t
-}
-
-// AgentNames maps the report's agents' ids (as keys) to their names.
-func AgentNames(r models.BadReviewReport) map[string]string {
-	out := map[string]string{}
-	for _, a := range r.ByAgent {
-		out[strconv.FormatInt(a.AgentID, 10)] = a.Name
-	}
-	return out
 }
