@@ -21,7 +21,6 @@ manager  kefudesk /spot-checks/appeals
 manager  kefudesk /reviews
 manager  kefudesk /reviews?due=overdue
 manager  kefudesk /reviews?status=contacting&cause=quality
-manager  kefudesk /reviews/report
 manager  kefudesk /vip/customers
 manager  kefudesk /shifts/team
 qc       kefudesk /
