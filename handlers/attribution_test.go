@@ -205,3 +205,36 @@ func TestAttributionSettingsAndPromotions(t *testing.T) {
 		t.Errorf("qc opens the settings: %d", res.StatusCode)
 	}
 }
+
+// The claimant withdraws an open claim from the dispute page; the holder
+// cannot, and a withdrawn claim says so.
+func TestDisputeWithdrawThroughThePage(t *testing.T) {
+	a := newApp(t)
+	mei, hua, orderID := disputedOrder(t, a)
+	d, err := a.store.FileDispute(context.Background(), mei.Actor(""), orderID, "买家先找我问的尺码", time.Date(2026, 11, 11, 2, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/disputes/" + itoa(d.ID)
+	hc := a.loginName(hua.Username)
+	if hc.get(page).doc(t).Find(`[data-testid=withdraw-form]`).Length() != 0 {
+		t.Error("the holder is offered to withdraw the claim")
+	}
+	if res := hc.postForm(page+"/withdraw", url.Values{"version": {itoa(int64(d.Version))}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("the holder withdrew: %d", res.StatusCode)
+	}
+	mc := a.loginName(mei.Username)
+	if mc.get(page).doc(t).Find(`[data-testid=withdraw-form]`).Length() != 1 {
+		t.Fatal("the claimant has no withdraw button")
+	}
+	if res := mc.postForm(page+"/withdraw", url.Values{"version": {itoa(int64(d.Version))}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("withdraw: %d %s", res.StatusCode, res.Body)
+	}
+	doc := mc.get(page).doc(t)
+	if got := doc.Find(`[data-testid=dispute-status]`).Text(); got != "已撤回" {
+		t.Errorf("status after withdrawing: %q", got)
+	}
+	if doc.Find(`[data-testid=withdraw-form]`).Length() != 0 || !strings.Contains(doc.Find(`[data-testid=flash]`).Text(), "已撤回") {
+		t.Error("the page still offers to withdraw, or does not say it was withdrawn")
+	}
+}

@@ -42,6 +42,8 @@ type AttributionDispute struct {
 const (
 	DisputeOpen  = "open"
 	DisputeRuled = "ruled"
+	// DisputeWithdrawn: the claimant took the claim back before a ruling.
+	DisputeWithdrawn = "withdrawn"
 )
 
 // AwardShare is one agent's part of a ruling, in basis points.
@@ -101,10 +103,12 @@ func (s *Store) FileDispute(ctx context.Context, a Actor, orderID int64, reason 
 			return fmt.Errorf("models: disputes of order %d: %w", orderID, err)
 		}
 		for _, p := range prior {
-			if p.Status == DisputeOpen {
+			switch p.Status {
+			case DisputeOpen:
 				return Invalid("reason", "disputes.err.open")
-			}
-			return Invalid("reason", "disputes.err.ruled")
+			case DisputeRuled:
+				return Invalid("reason", "disputes.err.ruled")
+			} // a withdrawn claim does not count
 		}
 		holders, err := creditHolders(tx, orderID)
 		if err != nil {

@@ -113,6 +113,34 @@ func (s *Store) ReopenDispute(ctx context.Context, a Actor, id int64, version in
 	return out, err
 }
 
+// WithdrawDispute lets the claimant take an open claim back before the
+// manager rules; the order keeps its automatic credit.
+func (s *Store) WithdrawDispute(ctx context.Context, a Actor, id int64, version int) (AttributionDispute, error) {
+	var out AttributionDispute
+	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+		d, err := lockDispute(tx, id)
+		if err != nil {
+			return err
+		}
+		if d.ClaimantID != a.ID {
+			return ErrNotYours
+		}
+		if d.Version != version {
+			return s.conflict(ctx, "dispute", d.UpdatedBy, d.UpdatedAt)
+		}
+		if d.Status != DisputeOpen {
+			return Invalid("withdraw", "disputes.err.not_open")
+		}
+		err = tx.Exec(`UPDATE attribution_disputes SET status = 'withdrawn', version = version + 1, updated_at = now(), updated_by = ?
+			WHERE id = ?`, nullID(a), id).Error
+		if err != nil {
+			return fmt.Errorf("models: unable to withdraw dispute %d: %w", id, err)
+		}
+		return s.afterDisputeChange(ctx, tx, a, "withdraw", d, map[string]any{}, &out)
+	})
+	return out, err
+}
+
 // afterDisputeChange recomputes the order's credit, publishes and audits.
 func (s *Store) afterDisputeChange(ctx context.Context, tx *gorm.DB, a Actor, action string, before AttributionDispute, after map[string]any, out *AttributionDispute) error {
 	if err := s.attributeOrder(ctx, tx, before.OrderID); err != nil {

@@ -145,3 +145,45 @@ func TestDisputeOnSilentOrderAndLists(t *testing.T) {
 		t.Errorf("claimant first, holder's automatic share: %+v", c.Agents)
 	}
 }
+
+// The claimant may take an open claim back: nobody else may, a stale page
+// is told, the order keeps its automatic credit, and a new claim may follow.
+// A ruled claim cannot be withdrawn.
+func TestDisputeWithdrawnByTheClaimant(t *testing.T) {
+	sh, orderID := disputedShop(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 12, 2, 0, 0, 0, time.UTC)
+	d, err := sh.s.FileDispute(ctx, actor(sh.mei), orderID, "买家是我接待的", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sh.s.WithdrawDispute(ctx, actor(sh.hua), d.ID, d.Version); !errors.Is(err, models.ErrNotYours) {
+		t.Errorf("the holder withdrew the claim: %v", err)
+	}
+	if _, err := sh.s.WithdrawDispute(ctx, actor(sh.mei), d.ID, d.Version+1); err == nil {
+		t.Error("a stale version withdrew")
+	}
+	w, err := sh.s.WithdrawDispute(ctx, actor(sh.mei), d.ID, d.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Status != models.DisputeWithdrawn {
+		t.Fatalf("status %q", w.Status)
+	}
+	sh.expect(t, "D1", "last_chat", "credit:ahua:30000:10000")
+	if n := count(t, sh.s, `SELECT count(*) FROM audit_log WHERE entity = 'dispute' AND action = 'withdraw'`); n != 1 {
+		t.Errorf("withdrawals audited: %d", n)
+	}
+	again, err := sh.s.FileDispute(ctx, actor(sh.mei), orderID, "补充了聊天记录，再申诉", now.Add(time.Hour))
+	if err != nil {
+		t.Fatalf("a new claim after withdrawing: %v", err)
+	}
+	mgr := mustUser(t, sh.s, "boss", models.RoleManager)
+	ruled, err := sh.s.RuleDispute(ctx, actor(mgr), again.ID, again.Version, map[int64]int{sh.hua.ID: 100}, "阿华最后接待")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sh.s.WithdrawDispute(ctx, actor(sh.mei), ruled.ID, ruled.Version); err == nil {
+		t.Error("a ruled claim was withdrawn")
+	}
+}

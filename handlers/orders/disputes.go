@@ -84,6 +84,29 @@ func (h *Handler) Answer(c echo.Context) error {
 	return web.Redirect(c, fmt.Sprintf("/disputes/%d", v.C.Dispute.ID))
 }
 
+// Withdraw takes the claimant's open claim back. A stale page (the claim
+// was answered or ruled meanwhile) says what happened instead.
+func (h *Handler) Withdraw(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.Atoi(c.FormValue("version"))
+	_, err = h.store.WithdrawDispute(c.Request().Context(), web.Actor(c), id, version)
+	msg := web.T(c, "disputes.withdrawn_flash")
+	if fe, ok := models.AsValidation(err); ok {
+		msg = views.ErrText(web.Context(c), fe["withdraw"])
+	} else if ce, ok := models.AsConflict(err); ok {
+		msg = views.ConflictText(web.Context(c), ce)
+	} else if err != nil {
+		return err
+	}
+	if err := web.Flash(c, msg); err != nil {
+		return err
+	}
+	return web.Redirect(c, fmt.Sprintf("/disputes/%d", id))
+}
+
 // Rule awards the order: share_<user id> percentages and a reason.
 func (h *Handler) Rule(c echo.Context) error {
 	v, err := h.disputeView(c)

@@ -40,6 +40,7 @@ type Store interface {
 	AnswerDispute(ctx context.Context, a models.Actor, id int64, body string, now time.Time) error
 	RuleDispute(ctx context.Context, a models.Actor, id int64, version int, percent map[int64]int, reason string) (models.AttributionDispute, error)
 	ReopenDispute(ctx context.Context, a models.Actor, id int64, version int, reason string, now time.Time) (models.AttributionDispute, error)
+	WithdrawDispute(ctx context.Context, a models.Actor, id int64, version int) (models.AttributionDispute, error)
 }
 
 // Handler serves the order pages.
@@ -78,6 +79,7 @@ func (h *Handler) Register(r *web.Router) {
 	r.Handle(http.MethodGet, "/disputes", h.Disputes, readers...)
 	r.Handle(http.MethodGet, "/disputes/:id", h.Dispute, readers...)
 	r.Handle(http.MethodPost, "/disputes/:id/answer", h.Answer, agent)
+	r.Handle(http.MethodPost, "/disputes/:id/withdraw", h.Withdraw, agent)
 	r.Handle(http.MethodPost, "/disputes/:id/rule", h.Rule, manager)
 	r.Handle(http.MethodPost, "/disputes/:id/reopen", h.Reopen, manager)
 }
