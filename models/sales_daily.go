@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -208,7 +207,9 @@ func (s *Store) RunSalesRefresher(ctx context.Context, every time.Duration, logf
 	for {
 		for {
 			n, err := s.RefreshSalesDays(ctx, 50)
-			if err != nil && !errors.Is(err, context.Canceled) {
+			// An error while shutting down is the cancellation itself (in
+			// whatever words the driver found for it), not a failure.
+			if err != nil && ctx.Err() == nil {
 				logf(err)
 			}
 			if err != nil || n < 50 {
