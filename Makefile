@@ -41,7 +41,7 @@ bench: build
 	@set -eo pipefail; $(DB_URL); base="$$DATABASE_URL"; \
 	export DATABASE_URL="$$(echo "$$base" | sed -E 's#/([^/?]+)(\?|$$)#/\1_bench\2#')"; \
 	./$(BIN) scale --scale $(SCALE); \
-	ADDR=$(BENCH_ADDR) ./$(BIN) serve >.data/bench-serve.log 2>&1 & pid=$$!; trap "kill $$pid 2>/dev/null" EXIT; \
+	ADDR=$(BENCH_ADDR) ./$(BIN) serve >.data/bench-serve.log 2>&1 & pid=$$!; trap "kill $$pid 2>/dev/null || true" EXIT; \
 	./bin/loadgen -base http://$(BENCH_ADDR) -wait 30s -c 32 -duration 20s -pid $$pid -explain -json .data/bench-load.json | tee .data/bench-load.txt; \
 	kill $$pid; \
 	export DATABASE_URL="$$(echo "$$base" | sed -E 's#/([^/?]+)(\?|$$)#/\1_import_bench\2#')"; \
