@@ -237,4 +237,13 @@ func TestDisputeWithdrawThroughThePage(t *testing.T) {
 	if doc.Find(`[data-testid=withdraw-form]`).Length() != 0 || !strings.Contains(doc.Find(`[data-testid=flash]`).Text(), "已撤回") {
 		t.Error("the page still offers to withdraw, or does not say it was withdrawn")
 	}
+	// The manager sees that there is nothing to rule, and finds it in the list.
+	m := a.loginAs(models.RoleManager)
+	md := m.get(page).doc(t)
+	if md.Find(`[data-testid=withdrawn]`).Length() != 1 || md.Find(`#ruling-section form`).Length() != 0 {
+		t.Error("the manager is offered a ruling on a withdrawn claim")
+	}
+	if m.get("/disputes?status=withdrawn").doc(t).Find(`a[href="`+page+`"]`).Length() == 0 {
+		t.Error("the withdrawn claim is not in the list's withdrawn filter")
+	}
 }

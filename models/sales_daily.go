@@ -28,7 +28,7 @@ type SalesFreshness struct {
 // was being computed stays dirty for the next round.
 func (s *Store) RefreshSalesDays(ctx context.Context, limit int) (int, error) {
 	var days []time.Time
-	err := s.conn(ctx).Raw(`SELECT day FROM sales_days WHERE dirty ORDER BY day DESC LIMIT ?`, limit).Scan(&days).Error
+	err := s.conn(ctx).Raw(`SELECT day FROM sales_day_marks GROUP BY day ORDER BY day DESC LIMIT ?`, limit).Scan(&days).Error
 	if err != nil {
 		return 0, fmt.Errorf("models: dirty sales days: %w", err)
 	}
@@ -36,15 +36,8 @@ func (s *Store) RefreshSalesDays(ctx context.Context, limit int) (int, error) {
 }
 
 func (s *Store) refreshSalesDays(ctx context.Context, days []time.Time) error {
-	if len(days) == 0 {
-		return nil
-	}
-	settings, err := s.Settings(ctx)
-	if err != nil {
-		return err
-	}
 	for _, d := range days {
-		if err := s.refreshSalesDay(ctx, d, settings); err != nil {
+		if err := s.refreshSalesDay(ctx, d); err != nil {
 			return err
 		}
 	}
@@ -55,11 +48,9 @@ func (s *Store) refreshSalesDays(ctx context.Context, days []time.Time) error {
 // inquiries of chats begun that day and whether each buyer ordered (and
 // paid) by the end of the inquiry window; the credits and assists of the
 // day's orders after rulings; and the shop's orders, paid and silent ones.
-func (s *Store) refreshSalesDay(ctx context.Context, day time.Time, settings Settings) error {
-	zone := settings.Location().String()
+func (s *Store) refreshSalesDay(ctx context.Context, day time.Time) error {
 	key := day.Format(time.DateOnly)
-	window := settings.Int(SettingAttrWindowDays) + 1
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		// The day's bounds are parameters: a generic plan would not know
 		// they cover one day and would scan the whole year.
 		if err := tx.Exec(`SET LOCAL plan_cache_mode = force_custom_plan`).Error; err != nil {
@@ -71,23 +62,28 @@ func (s *Store) refreshSalesDay(ctx context.Context, day time.Time, settings Set
 		if err := tx.Exec(`SELECT pg_advisory_xact_lock(?, ?::date - DATE '2000-01-01')`, salesDayLock, key).Error; err != nil {
 			return fmt.Errorf("models: sales day %s: lock: %w", key, err)
 		}
-		var state struct {
-			Gen   int64
-			Dirty bool
-		}
-		if err := tx.Raw(`SELECT gen, dirty FROM sales_days WHERE day = ?::date`, key).Scan(&state).Error; err != nil {
+		// The marks seen now are the ones this computation answers; one
+		// added later keeps the day dirty. The settings are read after
+		// them, in this transaction: a change of zone or window after this
+		// point adds marks of its own.
+		var seen *int64
+		if err := tx.Raw(`SELECT max(id) FROM sales_day_marks WHERE day = ?::date`, key).Scan(&seen).Error; err != nil {
 			return fmt.Errorf("models: sales day %s: %w", key, err)
 		}
-		if !state.Dirty {
-			return nil
+		if seen == nil {
+			return nil // another refresh did it
 		}
-		gen := state.Gen
+		settings, err := s.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		zone, window := settings.Location().String(), settings.Int(SettingAttrWindowDays)+1
 		if err := tx.Exec(`DELETE FROM sales_daily WHERE day = ?::date`, key).Error; err != nil {
 			return fmt.Errorf("models: sales day %s: %w", key, err)
 		}
 		// The day's bounds are computed in SQL from the shop's zone, so a
 		// day of a daylight-saving zone has its real length.
-		err := tx.Exec(`
+		err = tx.Exec(`
 			WITH bounds AS (
 				SELECT (?::date)::timestamp AT TIME ZONE ? AS lo, (?::date + 1)::timestamp AT TIME ZONE ? AS hi),
 			served AS (
@@ -132,16 +128,23 @@ func (s *Store) refreshSalesDay(ctx context.Context, day time.Time, settings Set
 		err = tx.Exec(`
 			WITH bounds AS (
 				SELECT (?::date)::timestamp AT TIME ZONE ? AS lo, (?::date + 1)::timestamp AT TIME ZONE ? AS hi)
-			UPDATE sales_days d SET dirty = false, computed_at = now(),
-			       orders = (SELECT count(*) FROM bounds, orders o WHERE o.created_at >= bounds.lo AND o.created_at < bounds.hi),
-			       paid_fen = (SELECT COALESCE(sum(o.paid_fen), 0) FROM bounds, orders o
-			                    WHERE o.created_at >= bounds.lo AND o.created_at < bounds.hi AND o.paid_at IS NOT NULL),
-			       silent_orders = (SELECT count(*) FROM bounds, order_attributions a
-			                         WHERE a.rule = 'silent' AND a.order_at >= bounds.lo AND a.order_at < bounds.hi
-			                           AND NOT EXISTS (SELECT 1 FROM order_credits c WHERE c.order_id = a.order_id AND c.kind = 'credit'))
-			 WHERE d.day = ?::date AND d.gen = ?`, key, zone, key, zone, key, gen).Error
+			INSERT INTO sales_days (day, orders, paid_fen, silent_orders, computed_at)
+			SELECT ?::date,
+			       (SELECT count(*) FROM bounds, orders o WHERE o.created_at >= bounds.lo AND o.created_at < bounds.hi),
+			       (SELECT COALESCE(sum(o.paid_fen), 0) FROM bounds, orders o
+			         WHERE o.created_at >= bounds.lo AND o.created_at < bounds.hi AND o.paid_at IS NOT NULL),
+			       (SELECT count(*) FROM bounds, order_attributions a
+			         WHERE a.rule = 'silent' AND a.order_at >= bounds.lo AND a.order_at < bounds.hi
+			           AND NOT EXISTS (SELECT 1 FROM order_credits c WHERE c.order_id = a.order_id AND c.kind = 'credit')),
+			       now()
+			ON CONFLICT (day) DO UPDATE SET orders = EXCLUDED.orders, paid_fen = EXCLUDED.paid_fen,
+			       silent_orders = EXCLUDED.silent_orders, computed_at = EXCLUDED.computed_at`,
+			key, zone, key, zone, key).Error
 		if err != nil {
 			return fmt.Errorf("models: sales day %s: %w", key, err)
+		}
+		if err := tx.Exec(`DELETE FROM sales_day_marks WHERE day = ?::date AND id <= ?`, key, *seen).Error; err != nil {
+			return fmt.Errorf("models: sales day %s: clear marks: %w", key, err)
 		}
 		return nil
 	})
@@ -152,7 +155,7 @@ func (s *Store) refreshSalesDay(ctx context.Context, day time.Time, settings Set
 func (s *Store) freshSalesDays(ctx context.Context, from, to string) (SalesFreshness, error) {
 	var f SalesFreshness
 	var dirty []time.Time
-	err := s.conn(ctx).Raw(`SELECT day FROM sales_days WHERE dirty AND day >= ?::date AND day < ?::date ORDER BY day DESC`, from, to).Scan(&dirty).Error
+	err := s.conn(ctx).Raw(`SELECT day FROM sales_day_marks WHERE day >= ?::date AND day < ?::date GROUP BY day ORDER BY day DESC`, from, to).Scan(&dirty).Error
 	if err != nil {
 		return f, fmt.Errorf("models: dirty sales days: %w", err)
 	}
@@ -165,8 +168,9 @@ func (s *Store) freshSalesDays(ctx context.Context, from, to string) (SalesFresh
 		Oldest  *time.Time
 		Pending int
 	}
-	err = s.conn(ctx).Raw(`SELECT min(computed_at) AS oldest, count(*) FILTER (WHERE dirty) AS pending
-		FROM sales_days WHERE day >= ?::date AND day < ?::date`, from, to).Scan(&row).Error
+	err = s.conn(ctx).Raw(`SELECT (SELECT min(computed_at) FROM sales_days WHERE day >= ?::date AND day < ?::date) AS oldest,
+		(SELECT count(DISTINCT day) FROM sales_day_marks WHERE day >= ?::date AND day < ?::date) AS pending`,
+		from, to, from, to).Scan(&row).Error
 	if err != nil {
 		return f, fmt.Errorf("models: sales freshness: %w", err)
 	}
@@ -188,11 +192,18 @@ func (s *Store) RefreshAllSalesDays(ctx context.Context) error {
 	}
 }
 
-// RecomputeSalesDays marks every day dirty and recomputes them all, and
-// says how many days there were.
+// RecomputeSalesDays notes every day that has chats or orders (in the
+// shop's zone now) and recomputes them all; it says how many days there
+// were. It reads every chat and order once: a repair command, not a
+// routine.
 func (s *Store) RecomputeSalesDays(ctx context.Context) (int64, error) {
-	res := s.conn(ctx).Exec(`UPDATE sales_days SET dirty = true, gen = gen + 1
-		WHERE day IN (SELECT day FROM sales_days ORDER BY day FOR UPDATE)`)
+	settings, err := s.Settings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	res := s.conn(ctx).Exec(`INSERT INTO sales_day_marks (day)
+		SELECT DISTINCT (t AT TIME ZONE ?)::date FROM (SELECT started_at AS t FROM chat_conversations UNION ALL SELECT created_at FROM orders) x`,
+		settings.Location().String())
 	if res.Error != nil {
 		return 0, fmt.Errorf("models: mark sales days: %w", res.Error)
 	}

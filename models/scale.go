@@ -100,7 +100,7 @@ type scaleGen struct {
 func (g *scaleGen) run(ctx context.Context) error {
 	// Generated rows are replaced wholesale; what other areas keep about
 	// chats and orders goes with them (CASCADE), as it would be stale.
-	if _, err := g.pg.Exec(ctx, `TRUNCATE chat_messages, chat_conversations, chat_agent_nicks, orders, sales_daily, sales_days RESTART IDENTITY CASCADE`); err != nil {
+	if _, err := g.pg.Exec(ctx, `TRUNCATE chat_messages, chat_conversations, chat_agent_nicks, orders, sales_daily, sales_days, sales_day_marks RESTART IDENTITY CASCADE`); err != nil {
 		return fmt.Errorf("models: scale: empty tables: %w", err)
 	}
 	if err := g.agents(ctx); err != nil {
@@ -257,7 +257,7 @@ func (s *Store) EmptyChatsForBench(ctx context.Context) error {
 	if !strings.HasSuffix(name, "_bench") {
 		return ErrNotABenchDatabase
 	}
-	if err := s.conn(ctx).Exec(`TRUNCATE chat_messages, chat_conversations, chat_agent_nicks RESTART IDENTITY CASCADE`).Error; err != nil {
+	if err := s.conn(ctx).Exec(`TRUNCATE chat_messages, chat_conversations, chat_agent_nicks, sales_daily, sales_days, sales_day_marks RESTART IDENTITY CASCADE`).Error; err != nil {
 		return fmt.Errorf("models: empty chats: %w", err)
 	}
 	return nil

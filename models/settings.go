@@ -148,26 +148,33 @@ const settingsTTL = time.Second
 // settingsCache is the Store's copy of the settings (Settings values are
 // never modified after they are read, so one may be shared).
 type settingsCache struct {
-	mu  sync.Mutex
-	val Settings
-	at  time.Time
+	mu    sync.Mutex
+	val   Settings
+	at    time.Time
+	drops uint64 // a copy read before the last drop is not kept
 }
 
-func (c *settingsCache) get(now time.Time) (Settings, bool) {
+// get returns the copy when fresh, and the drop count to hand to put.
+func (c *settingsCache) get(now time.Time) (Settings, bool, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.val, !c.at.IsZero() && now.Sub(c.at) < settingsTTL
+	return c.val, !c.at.IsZero() && now.Sub(c.at) < settingsTTL, c.drops
 }
 
-func (c *settingsCache) put(v Settings, at time.Time) {
+// put keeps v unless a save dropped the copy since v was read: a read
+// that began before the save committed must not outlive it.
+func (c *settingsCache) put(v Settings, at time.Time, drops uint64) {
 	c.mu.Lock()
-	c.val, c.at = v, at
+	if drops == c.drops {
+		c.val, c.at = v, at
+	}
 	c.mu.Unlock()
 }
 
 func (c *settingsCache) drop() {
 	c.mu.Lock()
 	c.at = time.Time{}
+	c.drops++
 	c.mu.Unlock()
 }
 
@@ -178,12 +185,13 @@ func (s *Store) Settings(ctx context.Context) (Settings, error) {
 		return s.readSettings(ctx)
 	}
 	now := time.Now()
-	if v, ok := s.settings.get(now); ok {
+	v, ok, drops := s.settings.get(now)
+	if ok {
 		return v, nil
 	}
 	v, err := s.readSettings(ctx)
 	if err == nil {
-		s.settings.put(v, now)
+		s.settings.put(v, now, drops)
 	}
 	return v, err
 }

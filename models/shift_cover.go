@@ -80,13 +80,19 @@ func (s *Store) AddTempStaff(ctx context.Context, a Actor, day time.Time, f Temp
 	var u User
 	err = s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		prefix := "temp" + day.Format("20060102")
+		// The next number after the highest of the day (two managers at
+		// once: the second gets a taken name and is told to try again).
 		var n int64
-		if err := tx.Raw(`SELECT count(*) FROM users WHERE username LIKE ? || '%'`, prefix).Scan(&n).Error; err != nil {
+		if err := tx.Raw(`SELECT coalesce(max(substr(username, length(?) + 1)::bigint), 0) FROM users WHERE username ~ ('^' || ? || '[0-9]+$')`,
+			prefix, prefix).Scan(&n).Error; err != nil {
 			return fmt.Errorf("models: number temporary staff: %w", err)
 		}
 		var err error
 		u, err = s.CreateUser(ctx, a, UserForm{Username: fmt.Sprintf("%s%02d", prefix, n+1), DisplayName: f.Name,
 			Role: RoleAgent, Team: f.Team, Password: hex.EncodeToString(secret)})
+		if fe, ok := AsValidation(err); ok && fe["username"].Key != "" {
+			return Invalid("temp_name", "shifts.err.temp_taken")
+		}
 		if err != nil {
 			return err
 		}

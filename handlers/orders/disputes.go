@@ -18,7 +18,7 @@ import (
 func (h *Handler) Disputes(c echo.Context) error {
 	ctx := c.Request().Context()
 	status := c.QueryParam("status")
-	if status != models.DisputeOpen && status != models.DisputeRuled {
+	if status != models.DisputeOpen && status != models.DisputeRuled && status != models.DisputeWithdrawn {
 		status = ""
 	}
 	f := models.DisputeFilter{Status: status, Before: models.ParseAuditCursor(c.QueryParam("before")), UserID: onlyUser(c)}

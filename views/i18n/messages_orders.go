@@ -100,6 +100,7 @@ var orderMessages = map[string]msg{
 	"disputes.status.withdrawn":                      {"已撤回", "Withdrawn"},
 	"disputes.withdraw":                              {"撤回申诉", "Withdraw the claim"},
 	"disputes.withdraw.help":                         {"店长裁决前可以撤回；撤回后订单保持自动归属，之后仍可重新申诉。", "Until the manager rules you can take the claim back; the order keeps its automatic credit, and you may claim again later."},
+	"disputes.withdrawn_note":                        {"申诉人已撤回，无需裁决；订单保持自动归属。", "The claimant withdrew the claim: there is nothing to rule; the order keeps its automatic credit."},
 	"disputes.withdrawn_flash":                       {"申诉已撤回。", "The claim was withdrawn."},
 	"disputes.err.not_open":                          {"只有待裁决的申诉可以撤回。", "Only an open claim can be withdrawn."},
 	"disputes.empty":                                 {"没有争议。", "No disputes."},

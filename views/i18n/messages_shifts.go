@@ -267,6 +267,7 @@ var shiftMessages = map[string]msg{
 	"shifts.err.date":           {"请填写日期（年-月-日）", "Enter a date (yyyy-mm-dd)"},
 	"shifts.err.temp_name":      {"请填写姓名（30字以内）", "Enter a name (up to 30 characters)"},
 	"shifts.err.temp_team":      {"请选择小组", "Choose a team"},
+	"shifts.err.temp_taken":     {"刚好有人同时加了临时人员，请再提交一次", "Someone added temporary staff at the same moment; submit again"},
 	"shifts.err.temp_shift":     {"请选择班次", "Choose a shift"},
 	"shifts.cover.title":        {"补足人手", "Cover the gaps"},
 	"shifts.cover.help":         {"这一天休息的人可以加一个班；也可以加临时人员。排班规则照常检查，违反的会说明，不会悄悄保存。", "People off on this day can be put on a shift, or temporary staff added. The rota's rules are checked as for any edit: a broken rule is said, never silently saved."},
