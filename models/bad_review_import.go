@@ -2,13 +2,11 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"kefudesk/models/chatfile"
 	"kefudesk/models/reviewfile"
@@ -67,25 +65,15 @@ const linkServedBySQL = `
 func (s *Store) ImportBadReviews(ctx context.Context, a Actor, in io.Reader, fileName string, loc *time.Location, progress ImportProgress) (BadReviewImport, error) {
 	var res BadReviewImport
 	rd, err := reviewfile.NewReader(in, loc)
-	var pe *chatfile.ProblemError
-	if errors.As(err, &pe) {
-		res.Problems, res.ProblemCount = []chatfile.Problem{pe.Problem}, 1
+	if problems, bad := openRejected(err); bad {
+		res.Problems, res.ProblemCount = problems, 1
 		return res, ErrImportRejected
 	}
 	if err != nil {
 		return res, err
 	}
-	conn, err := SQLDB(s.db).Conn(ctx)
-	if err != nil {
-		return res, fmt.Errorf("models: import reviews: connection: %w", err)
-	}
-	defer conn.Close()
-	err = conn.Raw(func(dc any) error {
-		tx, err := dc.(*stdlib.Conn).Conn().Begin(ctx)
-		if err != nil {
-			return fmt.Errorf("models: import reviews: begin: %w", err)
-		}
-		defer tx.Rollback(ctx) //nolint:errcheck // no-op after Commit
+	err = s.inImportTx(ctx, "import reviews", func(tx pgx.Tx) error {
+		var err error
 		_, err = tx.Exec(ctx, `CREATE TEMP TABLE bad_review_stage (line int, review_no text, order_no text, buyer text, rating text,
 			content text, follow_up text, follow_up_at timestamptz, photos text[], item text, reviewed_at timestamptz) ON COMMIT DROP`)
 		if err != nil {
@@ -114,7 +102,7 @@ func (s *Store) ImportBadReviews(ctx context.Context, a Actor, in io.Reader, fil
 		if _, err := tx.Exec(ctx, `SELECT pg_notify('kefudesk_live', $1)`, TopicBadReviews); err != nil {
 			return fmt.Errorf("models: import reviews: notify: %w", err)
 		}
-		return tx.Commit(ctx)
+		return nil
 	})
 	return res, err
 }

@@ -1,11 +1,49 @@
 package models
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"kefudesk/models/chatfile"
 )
+
+// openRejected tells whether a reader failed on the file itself (its
+// header, its encoding): that is a rejection with one problem, not an
+// error of the server.
+func openRejected(err error) ([]chatfile.Problem, bool) {
+	var pe *chatfile.ProblemError
+	if errors.As(err, &pe) {
+		return []chatfile.Problem{pe.Problem}, true
+	}
+	return nil, false
+}
+
+// inImportTx runs fn in one pgx transaction on a connection of its own
+// (COPY needs pgx itself, not database/sql) and commits when fn returns
+// nil: an import is written whole or not at all.
+func (s *Store) inImportTx(ctx context.Context, what string, fn func(pgx.Tx) error) error {
+	conn, err := SQLDB(s.db).Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("models: %s: connection: %w", what, err)
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		tx, err := dc.(*stdlib.Conn).Conn().Begin(ctx)
+		if err != nil {
+			return fmt.Errorf("models: %s: begin: %w", what, err)
+		}
+		defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	})
+}
 
 // fileReader is what every import reader offers (chats, orders, reviews,
 // VIPs): rows one at a time, a bad line as *chatfile.ProblemError, io.EOF

@@ -2,13 +2,11 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"kefudesk/models/chatfile"
 	"kefudesk/models/orderfile"
@@ -32,26 +30,16 @@ type OrderImport struct {
 func (s *Store) ImportOrders(ctx context.Context, a Actor, in io.Reader, fileName string, loc *time.Location, progress ImportProgress) (OrderImport, error) {
 	var res OrderImport
 	rd, err := orderfile.NewReader(in, loc)
-	var pe *chatfile.ProblemError
-	if errors.As(err, &pe) {
-		res.Problems, res.ProblemCount = []chatfile.Problem{pe.Problem}, 1
+	if problems, bad := openRejected(err); bad {
+		res.Problems, res.ProblemCount = problems, 1
 		return res, ErrImportRejected
 	}
 	if err != nil {
 		return res, err
 	}
-	conn, err := SQLDB(s.db).Conn(ctx)
-	if err != nil {
-		return res, fmt.Errorf("models: import orders: connection: %w", err)
-	}
-	defer conn.Close()
 	var first, last *time.Time
-	err = conn.Raw(func(dc any) error {
-		tx, err := dc.(*stdlib.Conn).Conn().Begin(ctx)
-		if err != nil {
-			return fmt.Errorf("models: import orders: begin: %w", err)
-		}
-		defer tx.Rollback(ctx) //nolint:errcheck // no-op after Commit
+	err = s.inImportTx(ctx, "import orders", func(tx pgx.Tx) error {
+		var err error
 		_, err = tx.Exec(ctx, `CREATE TEMP TABLE order_stage (line int, order_no text, buyer text, paid_fen bigint, status text,
 			created_at timestamptz, paid_at timestamptz, seller_remark text, flag smallint, refund_fen bigint) ON COMMIT DROP`)
 		if err != nil {
@@ -94,7 +82,7 @@ func (s *Store) ImportOrders(ctx context.Context, a Actor, in io.Reader, fileNam
 		if err := tx.QueryRow(ctx, `SELECT min(created_at), max(created_at) FROM order_stage`).Scan(&first, &last); err != nil {
 			return fmt.Errorf("models: import orders: range: %w", err)
 		}
-		return tx.Commit(ctx)
+		return nil
 	})
 	if err != nil || first == nil {
 		return res, err

@@ -2,13 +2,11 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"kefudesk/models/chatfile"
 	"kefudesk/models/vipfile"
@@ -34,25 +32,15 @@ func (v VIPImport) Outcome() ImportOutcome {
 func (s *Store) ImportVIPs(ctx context.Context, a Actor, in io.Reader, fileName string, _ *time.Location, progress ImportProgress) (VIPImport, error) {
 	var res VIPImport
 	rd, err := vipfile.NewReader(in)
-	var pe *chatfile.ProblemError
-	if errors.As(err, &pe) {
-		res.Problems, res.ProblemCount = []chatfile.Problem{pe.Problem}, 1
+	if problems, bad := openRejected(err); bad {
+		res.Problems, res.ProblemCount = problems, 1
 		return res, ErrImportRejected
 	}
 	if err != nil {
 		return res, err
 	}
-	conn, err := SQLDB(s.db).Conn(ctx)
-	if err != nil {
-		return res, fmt.Errorf("models: import VIPs: connection: %w", err)
-	}
-	defer conn.Close()
-	err = conn.Raw(func(dc any) error {
-		tx, err := dc.(*stdlib.Conn).Conn().Begin(ctx)
-		if err != nil {
-			return fmt.Errorf("models: import VIPs: begin: %w", err)
-		}
-		defer tx.Rollback(ctx) //nolint:errcheck // no-op after Commit
+	err = s.inImportTx(ctx, "import VIPs", func(tx pgx.Tx) error {
+		var err error
 		_, err = tx.Exec(ctx, `CREATE TEMP TABLE vip_stage (line int, buyer text, real_name text, phone text, wechat text,
 			tier text, tags text[], notes text, channel text, contact_window text, dnc boolean) ON COMMIT DROP`)
 		if err != nil {
@@ -105,7 +93,7 @@ func (s *Store) ImportVIPs(ctx context.Context, a Actor, in io.Reader, fileName 
 		if _, err := tx.Exec(ctx, `SELECT pg_notify('kefudesk_live', $1)`, TopicVIP); err != nil {
 			return fmt.Errorf("models: import VIPs: notify: %w", err)
 		}
-		return tx.Commit(ctx)
+		return nil
 	})
 	return res, err
 }
