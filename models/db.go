@@ -21,10 +21,13 @@ import (
 type Store struct {
 	db       *gorm.DB
 	settings *settingsCache
+	caches
 }
 
 // NewStore wraps an open gorm connection.
-func NewStore(db *gorm.DB) *Store { return &Store{db: db, settings: &settingsCache{}} }
+func NewStore(db *gorm.DB) *Store {
+	return &Store{db: db, settings: &settingsCache{}, caches: newCaches()}
+}
 
 // DB exposes the connection to packages that need raw access (live updates, tests).
 func (s *Store) DB() *gorm.DB { return s.db }
@@ -58,7 +61,7 @@ func Open(dsn string) (*gorm.DB, error) {
 	// Two cores serve the whole shop: a small pool keeps PostgreSQL from
 	// thrashing under a burst and makes waiting visible as latency, not errors.
 	sqlDB.SetMaxOpenConns(20)
-	sqlDB.SetMaxIdleConns(10)
+	sqlDB.SetMaxIdleConns(20)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	return db, nil
 }

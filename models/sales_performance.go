@@ -101,18 +101,9 @@ func (s *Store) SalesPerformance(ctx context.Context, from, to time.Time, loc *t
 	}
 	// The period sums the daily figures (refreshSalesDay): a buyer who asked
 	// on two days is two inquiries, as the platform's daily reports count.
-	var rows []struct {
-		Agent                                                   string
-		Inquiries, OrderedBuyers, PaidBuyers, ShareBp           int64
-		SalesFen, CreditedBuyers, Assists, AssistFen, RefundFen int64
-	}
-	err = s.conn(ctx).Raw(`SELECT agent, sum(inquiries) AS inquiries, sum(ordered_buyers) AS ordered_buyers,
-		       sum(paid_buyers) AS paid_buyers, sum(share_bp) AS share_bp, sum(sales_fen) AS sales_fen,
-		       sum(credited_buyers) AS credited_buyers, sum(assists) AS assists, sum(assist_fen) AS assist_fen,
-		       sum(refund_fen) AS refund_fen
-		  FROM sales_daily WHERE day >= ?::date AND day < ?::date GROUP BY agent`, fromDay, toDay).Scan(&rows).Error
+	rows, err := s.salesAgentRows(ctx, fromDay, toDay)
 	if err != nil {
-		return rep, fmt.Errorf("models: sales figures: %w", err)
+		return rep, err
 	}
 	for _, r := range rows {
 		a := get(r.Agent)
@@ -173,4 +164,31 @@ func teamSales(agents []AgentSales) []AgentSales {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].SalesFen > out[j].SalesFen })
 	return out
+}
+
+// salesAgentRow is one agent's daily figures summed over a period.
+type salesAgentRow struct {
+	Agent                                                   string
+	Inquiries, OrderedBuyers, PaidBuyers, ShareBp           int64
+	SalesFen, CreditedBuyers, Assists, AssistFen, RefundFen int64
+}
+
+// salesAgentRows sums the period's daily figures per agent. Every manager
+// and agent opening the performance pages asks for the same period, and
+// the sum over 300 agents' days costs milliseconds of numeric aggregation
+// each time, so it is kept until the daily figures change (the 'sales'
+// counter, bumped when a refresh writes them).
+func (s *Store) salesAgentRows(ctx context.Context, fromDay, toDay string) ([]salesAgentRow, error) {
+	return s.sales.get(ctx, s, salesKey{from: fromDay, to: toDay}, func(ctx context.Context) ([]salesAgentRow, error) {
+		var rows []salesAgentRow
+		err := s.conn(ctx).Raw(`SELECT agent, sum(inquiries) AS inquiries, sum(ordered_buyers) AS ordered_buyers,
+		       sum(paid_buyers) AS paid_buyers, sum(share_bp) AS share_bp, sum(sales_fen) AS sales_fen,
+		       sum(credited_buyers) AS credited_buyers, sum(assists) AS assists, sum(assist_fen) AS assist_fen,
+		       sum(refund_fen) AS refund_fen
+		  FROM sales_daily WHERE day >= ?::date AND day < ?::date GROUP BY agent`, fromDay, toDay).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("models: sales figures: %w", err)
+		}
+		return rows, nil
+	})
 }

@@ -21,23 +21,12 @@ func (s *Store) shopSales(ctx context.Context, fromDay, toDay string, rep *Sales
 
 // salesTrend is credited (and, for the shop, silent) sales per day.
 func (s *Store) salesTrend(ctx context.Context, from, to time.Time, loc *time.Location, userID int64) ([]SalesDay, error) {
-	var rows []struct {
-		Day            time.Time
-		Credited, Paid int64
-	}
 	fromDay, toDay := from.In(loc).Format(time.DateOnly), to.In(loc).Format(time.DateOnly)
-	q := `SELECT d.day, COALESCE(c.fen, 0) AS credited, d.paid_fen AS paid FROM sales_days d
-		LEFT JOIN (SELECT day, sum(sales_fen) AS fen FROM sales_daily WHERE day >= ?::date AND day < ?::date %s GROUP BY day) c
-		  ON c.day = d.day
-		WHERE d.day >= ?::date AND d.day < ?::date`
-	args := []any{fromDay, toDay}
-	filter := ""
-	if userID > 0 {
-		filter, args = "AND user_id = ?", append(args, userID)
-	}
-	args = append(args, fromDay, toDay)
-	if err := s.conn(ctx).Raw(fmt.Sprintf(q, filter), args...).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("models: sales trend: %w", err)
+	rows, err := s.trend.get(ctx, s, salesKey{from: fromDay, to: toDay, userID: userID}, func(ctx context.Context) ([]salesTrendRow, error) {
+		return s.readSalesTrend(ctx, fromDay, toDay, userID)
+	})
+	if err != nil {
+		return nil, err
 	}
 	c, p := map[string]int64{}, map[string]int64{}
 	for _, r := range rows {
@@ -54,4 +43,29 @@ func (s *Store) salesTrend(ctx context.Context, from, to time.Time, loc *time.Lo
 		out = append(out, day)
 	}
 	return out, nil
+}
+
+type salesTrendRow struct {
+	Day            time.Time
+	Credited, Paid int64
+}
+
+// readSalesTrend is a period's credited and paid sales per day, of one
+// agent or (userID 0) the shop; kept like salesAgentRows.
+func (s *Store) readSalesTrend(ctx context.Context, fromDay, toDay string, userID int64) ([]salesTrendRow, error) {
+	var rows []salesTrendRow
+	q := `SELECT d.day, COALESCE(c.fen, 0) AS credited, d.paid_fen AS paid FROM sales_days d
+		LEFT JOIN (SELECT day, sum(sales_fen) AS fen FROM sales_daily WHERE day >= ?::date AND day < ?::date %s GROUP BY day) c
+		  ON c.day = d.day
+		WHERE d.day >= ?::date AND d.day < ?::date`
+	args := []any{fromDay, toDay}
+	filter := ""
+	if userID > 0 {
+		filter, args = "AND user_id = ?", append(args, userID)
+	}
+	args = append(args, fromDay, toDay)
+	if err := s.conn(ctx).Raw(fmt.Sprintf(q, filter), args...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("models: sales trend: %w", err)
+	}
+	return rows, nil
 }

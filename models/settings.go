@@ -93,6 +93,7 @@ func settingDef(key string) (SettingDef, bool) {
 // Settings is the shop's settings as read at one moment.
 type Settings struct {
 	vals      map[string]string
+	loc       *time.Location // resolved once per read: time.LoadLocation opens the zone database every call
 	Version   int
 	UpdatedAt time.Time
 	UpdatedBy *int64
@@ -121,6 +122,13 @@ func (s Settings) Words(key string) []string { return ParseNicks(s.Get(key)) }
 
 // Location is the shop's time zone; every time shown is in it.
 func (s Settings) Location() *time.Location {
+	if s.loc != nil {
+		return s.loc
+	}
+	return s.loadLocation()
+}
+
+func (s Settings) loadLocation() *time.Location {
 	loc, err := time.LoadLocation(s.Get(SettingTimeZoneKey))
 	if err != nil {
 		// Saved zones were validated; this only guards a hand-edited row.
@@ -130,7 +138,11 @@ func (s Settings) Location() *time.Location {
 }
 
 // DefaultSettings is what a new shop starts with.
-func DefaultSettings() Settings { return Settings{vals: map[string]string{}, Version: 1} }
+func DefaultSettings() Settings {
+	s := Settings{vals: map[string]string{}, Version: 1}
+	s.loc = s.loadLocation()
+	return s
+}
 
 type settingsRow struct {
 	Vals      json.RawMessage
@@ -208,6 +220,7 @@ func (s *Store) readSettings(ctx context.Context) (Settings, error) {
 			return Settings{}, fmt.Errorf("models: unable to decode settings: %w", err)
 		}
 	}
+	out.loc = out.loadLocation()
 	return out, nil
 }
 

@@ -32,20 +32,47 @@ func (s *Store) PublishedShifts(ctx context.Context, userID int64, from time.Tim
 
 // publishedShifts is PublishedShifts with the rota settings at hand: one query.
 func (s *Store) publishedShifts(ctx context.Context, p rota.Params, userID int64, from time.Time, days int) ([]ShiftDay, error) {
-	q := s.conn(ctx).Table("shift_assignments a").Select("a.user_id, a.day, a.shift").
-		Joins("JOIN rota_weeks w ON w.week_start = date_trunc('week', a.day)::date AND w.status = 'published'").
-		Where("a.day >= ?::date AND a.day < ?::date", dateStr(from), dateStr(from.AddDate(0, 0, days)))
-	if userID > 0 {
-		q = q.Where("a.user_id = ?", userID)
+	key := rotaKey{userID: userID, from: dateStr(from), days: days}
+	rows, err := s.rota.get(ctx, s, key, func(ctx context.Context) ([]ShiftDay, error) {
+		return s.readPublishedShifts(ctx, key)
+	})
+	if err != nil {
+		return nil, err
 	}
-	var out []ShiftDay
-	if err := q.Order("a.day, a.user_id").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("models: unable to read schedule: %w", err)
-	}
+	out := cloneShiftDays(rows)
 	for i := range out {
 		if st, ok := p.Type(out[i].Shift); ok {
 			out[i].Start, out[i].End = st.Span(out[i].Day, p.Loc)
 		}
+	}
+	return out, nil
+}
+
+// readPublishedShifts reads the published rota's days (without spans).
+func (s *Store) readPublishedShifts(ctx context.Context, k rotaKey) ([]ShiftDay, error) {
+	q := `SELECT a.user_id, a.day, a.shift FROM shift_assignments a
+		  JOIN rota_weeks w ON w.week_start = date_trunc('week', a.day)::date AND w.status = 'published'
+		 WHERE a.day >= ?::date AND a.day < ?::date + ?::int`
+	args := []any{k.from, k.from, k.days}
+	if k.userID > 0 {
+		q += " AND a.user_id = ?"
+		args = append(args, k.userID)
+	}
+	rows, err := s.conn(ctx).Raw(q+" ORDER BY a.day, a.user_id", args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("models: unable to read schedule: %w", err)
+	}
+	defer rows.Close()
+	var out []ShiftDay
+	for rows.Next() {
+		var d ShiftDay
+		if err := rows.Scan(&d.UserID, &d.Day, &d.Shift); err != nil {
+			return nil, fmt.Errorf("models: unable to read schedule: %w", err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("models: unable to read schedule: %w", err)
 	}
 	return out, nil
 }

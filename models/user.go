@@ -223,11 +223,13 @@ func (s *Store) UserByUsername(ctx context.Context, name string) (User, error) {
 
 // ListUsers returns every user, enabled first, then by team and name.
 func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
-	us, err := s.queryUsers(ctx, "ORDER BY u.disabled, u.team, lower(u.username)")
+	us, err := s.users.get(ctx, s, struct{}{}, func(ctx context.Context) ([]User, error) {
+		return s.queryUsers(ctx, "ORDER BY u.disabled, u.team, lower(u.username)")
+	})
 	if err != nil {
 		return nil, fmt.Errorf("models: unable to list users: %w", err)
 	}
-	return us, nil
+	return cloneUsers(us), nil
 }
 
 // Authenticate checks a login. A disabled user cannot log in; the error does

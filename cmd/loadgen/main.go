@@ -15,6 +15,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -36,6 +37,10 @@ type config struct {
 	jsonOut  string
 	wait     time.Duration
 	explain  bool
+	// think is each user's mean pause between pages. Zero is a closed
+	// loop: every user asks again the moment an answer arrives, which
+	// measures the server at saturation rather than a team at work.
+	think time.Duration
 }
 
 func main() {
@@ -74,6 +79,7 @@ func parseFlags(args []string) (config, error) {
 	planFile := fs.String("plan", "", "file of 'user password path' lines (default: the demo shop's most-opened pages)")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
 	wait := fs.Duration("wait", 0, "wait up to this long for the server's /readyz first")
+	think := fs.Duration("think", 0, "each user's mean pause between pages (uniform over 0..2x); 0 never pauses")
 	explain := fs.Bool("explain", false, "after the load, serve each page in this process on DATABASE_URL and EXPLAIN ANALYZE its statements")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -85,8 +91,8 @@ func parseFlags(args []string) (config, error) {
 	if err := loopbackOnly(u.Hostname()); err != nil {
 		return config{}, err
 	}
-	if *conc < 1 || *conc > 1024 || *dur <= 0 || *dur > 30*time.Minute || *max < 1 {
-		return config{}, errors.New("-c must be 1..1024, -duration up to 30m, -max at least 1")
+	if *conc < 1 || *conc > 1024 || *dur <= 0 || *dur > 30*time.Minute || *max < 1 || *think < 0 || *think > time.Minute {
+		return config{}, errors.New("-c must be 1..1024, -duration up to 30m, -max at least 1, -think 0..1m")
 	}
 	text := defaultPlan
 	if *planFile != "" {
@@ -100,7 +106,7 @@ func parseFlags(args []string) (config, error) {
 	if err != nil {
 		return config{}, err
 	}
-	return config{base: u, conc: *conc, duration: *dur, max: *max, pid: *pid, plan: plan, jsonOut: *jsonOut, wait: *wait, explain: *explain}, nil
+	return config{base: u, conc: *conc, duration: *dur, max: *max, pid: *pid, plan: plan, jsonOut: *jsonOut, wait: *wait, explain: *explain, think: *think}, nil
 }
 
 // loopbackOnly refuses any target that is not this machine: a load run is
@@ -168,6 +174,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	sent.Wait()
 	elapsed := time.Since(start)
 	rep := rec.report(elapsed, cfg.conc, mem.stop())
+	rep.ThinkMs = float64(cfg.think) / float64(time.Millisecond)
 	if cfg.explain {
 		dsn := os.Getenv("DATABASE_URL")
 		if dsn == "" {
@@ -203,6 +210,13 @@ func worker(ctx context.Context, cfg config, users map[string]*session, w int, b
 			return // the run ended mid-request: not the server's fault
 		}
 		rec.add(s.label(), d, status, err)
+		if cfg.think > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Duration(rand.Int64N(int64(2 * cfg.think)))):
+			}
+		}
 	}
 }
 
@@ -237,6 +251,7 @@ func loginAll(ctx context.Context, cfg *config) (map[string]*session, error) {
 
 type report struct {
 	Concurrency int          `json:"concurrency"`
+	ThinkMs     float64      `json:"think_ms,omitempty"`
 	Seconds     float64      `json:"seconds"`
 	Requests    int          `json:"requests"`
 	Errors      int          `json:"errors"`
@@ -262,6 +277,11 @@ type pageReport struct {
 
 func (r *report) print(w *os.File) {
 	fmt.Fprintf(w, "%d users for %.1f s: %d requests, %.0f/s, %d errors", r.Concurrency, r.Seconds, r.Requests, r.RPS, r.Errors)
+	if r.ThinkMs > 0 {
+		fmt.Fprintf(w, ", pausing %.0f ms between pages on average", r.ThinkMs)
+	} else {
+		fmt.Fprint(w, ", no pause between pages")
+	}
 	if r.PeakRSSMB > 0 {
 		fmt.Fprintf(w, ", server peak memory %.0f MB", r.PeakRSSMB)
 	}

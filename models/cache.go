@@ -1,0 +1,106 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"gorm.io/gorm"
+)
+
+// versionedCache keeps reads of a slow-changing set of tables for as long
+// as the database's counter for that set (cache_versions, bumped by a
+// statement trigger on every write, migration 00053) stays where it was.
+// Each use costs one primary-key read of the counter instead of the query
+// it stands for, and a write is seen by the next request, whichever
+// process made it: there is no time-to-live to wait out.
+type versionedCache[K comparable, V any] struct {
+	name    string
+	mu      sync.Mutex
+	version int64
+	vals    map[K]V
+}
+
+// maxCachedKeys bounds a cache's map; the keys in use are a handful (today,
+// this week), so a clear now and then costs one reload each.
+const maxCachedKeys = 64
+
+func newVersionedCache[K comparable, V any](name string) *versionedCache[K, V] {
+	return &versionedCache[K, V]{name: name, vals: map[K]V{}}
+}
+
+// get returns the value under key, loading it when the counter moved. A
+// read inside a transaction always loads: it must see the transaction's
+// own writes, which the counter does not show until commit.
+func (c *versionedCache[K, V]) get(ctx context.Context, s *Store, key K, load func(context.Context) (V, error)) (V, error) {
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx {
+		return load(ctx)
+	}
+	var version int64
+	if err := s.conn(ctx).Raw(`SELECT version FROM cache_versions WHERE name = ?`, c.name).Scan(&version).Error; err != nil {
+		var zero V
+		return zero, fmt.Errorf("models: %s version: %w", c.name, err)
+	}
+	c.mu.Lock()
+	v, ok := c.vals[key]
+	ok = ok && c.version == version
+	c.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	// The load runs after the counter was read, so it sees at least that
+	// version; storing it under that version is safe even if it is newer.
+	v, err := load(ctx)
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case version < c.version:
+		return v, nil // a newer load already replaced the map
+	case version > c.version || len(c.vals) >= maxCachedKeys:
+		c.version, c.vals = version, map[K]V{}
+	}
+	c.vals[key] = v
+	return v, nil
+}
+
+// caches are the Store's versioned copies.
+type caches struct {
+	users *versionedCache[struct{}, []User]
+	rota  *versionedCache[rotaKey, []ShiftDay]
+	sales *versionedCache[salesKey, []salesAgentRow]
+	trend *versionedCache[salesKey, []salesTrendRow]
+}
+
+func newCaches() caches {
+	return caches{
+		users: newVersionedCache[struct{}, []User]("directory"),
+		rota:  newVersionedCache[rotaKey, []ShiftDay]("rota"),
+		sales: newVersionedCache[salesKey, []salesAgentRow]("sales"),
+		trend: newVersionedCache[salesKey, []salesTrendRow]("sales"),
+	}
+}
+
+// salesKey is one period of the daily sales figures, of one agent or all.
+type salesKey struct {
+	from, to string
+	userID   int64
+}
+
+// rotaKey is one read of the published rota.
+type rotaKey struct {
+	userID int64
+	from   string
+	days   int
+}
+
+// cloneUsers gives each caller its own slice (callers sort and filter);
+// the nick slices inside are shared and never written after a load.
+func cloneUsers(us []User) []User { return slices.Clone(us) }
+
+// cloneShiftDays copies cached rows; spans are filled per caller because
+// they depend on the shift times in the settings of the moment.
+func cloneShiftDays(ds []ShiftDay) []ShiftDay { return slices.Clone(ds) }

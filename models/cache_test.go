@@ -1,0 +1,139 @@
+package models_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kefudesk/models"
+)
+
+// The people list, the published rota and the period sums of the daily
+// sales figures are kept in memory between requests. A change written by
+// anyone (another server, the command line, plain SQL) must show on the
+// very next read, and a transaction must read its own writes.
+func TestCachedReadsSeeEveryWriterAtOnce(t *testing.T) {
+	s, boss, team, _ := rotaShop(t)
+	other := models.NewStore(s.DB()) // a second server on the same database
+	ctx := context.Background()
+	a1 := team[0]
+
+	name := func(st *models.Store) string {
+		t.Helper()
+		us, err := st.ListUsers(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range us {
+			if u.ID == a1.ID {
+				return u.Name() + "|" + func() string {
+					out := ""
+					for _, n := range u.Nicks {
+						out += n + ","
+					}
+					return out
+				}()
+			}
+		}
+		t.Fatalf("user %d not listed", a1.ID)
+		return ""
+	}
+	if got := name(s); got != "a1|" {
+		t.Fatalf("before: %q", got)
+	}
+	s.DB().Exec(`UPDATE users SET display_name = '小美' WHERE id = ?`, a1.ID)
+	if got := name(s); got != "小美|" {
+		t.Fatalf("after a rename by SQL: %q", got)
+	}
+	s.DB().Exec(`INSERT INTO agent_nicks (user_id, nick) VALUES (?, '云裳:小美')`, a1.ID)
+	if got := name(s); got != "小美|云裳:小美," {
+		t.Fatalf("after a nick by SQL: %q", got)
+	}
+	// A caller sorting its list must not reorder the next caller's.
+	us, _ := s.ListUsers(ctx)
+	us[0], us[len(us)-1] = us[len(us)-1], us[0]
+	again, _ := s.ListUsers(ctx)
+	if again[0].ID == us[0].ID && len(us) > 1 {
+		t.Fatal("a caller's change to its list reached the cache")
+	}
+	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+		if err := tx.Exec(`UPDATE users SET display_name = '大美' WHERE id = ?`, a1.ID).Error; err != nil {
+			return err
+		}
+		us, err := s.ListUsers(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
+			if u.ID == a1.ID && u.Name() != "大美" {
+				t.Errorf("inside the transaction: %q", u.Name())
+			}
+		}
+		if got := name(other); got != "小美|云裳:小美," {
+			t.Errorf("another server saw an uncommitted rename: %q", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := name(other); got != "大美|云裳:小美," {
+		t.Fatalf("another server after the commit: %q", got)
+	}
+
+	// The rota: one cell changed behind the cache's back.
+	shift := func(st *models.Store) string {
+		t.Helper()
+		days, err := st.PublishedShifts(ctx, a1.ID, rotaMonday, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(days) != 1 {
+			t.Fatalf("published days: %v", days)
+		}
+		return days[0].Shift
+	}
+	before := shift(s)
+	_ = shift(other)
+	s.DB().Exec(`UPDATE shift_assignments SET shift = 'leave' WHERE user_id = ? AND day = ?`, a1.ID, rotaMonday.Format(time.DateOnly))
+	if got := shift(other); got != "leave" || before == "leave" {
+		t.Fatalf("rota cell: %q before, %q after", before, got)
+	}
+	// Unpublishing the week hides it at once.
+	s.DB().Exec(`UPDATE rota_weeks SET status = 'draft' WHERE week_start = ?`, rotaMonday.Format(time.DateOnly))
+	if days, _ := other.PublishedShifts(ctx, a1.ID, rotaMonday, 1); len(days) != 0 {
+		t.Fatalf("a draft week still shown: %v", days)
+	}
+
+	// Daily sales figures: a refresh rewriting a day changes the period's sums.
+	loc := time.UTC
+	from, to := rotaMonday, rotaMonday.AddDate(0, 0, 7)
+	sales := func(st *models.Store) (int64, int) {
+		t.Helper()
+		rep, err := st.SalesPerformance(ctx, from, to, loc, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var trend int64
+		for _, d := range rep.Trend {
+			trend += d.SalesFen
+		}
+		return rep.CreditedFen, int(trend)
+	}
+	day := rotaMonday.AddDate(0, 0, 2).Format(time.DateOnly)
+	// The nick above marked every day for recomputing; the page would
+	// recompute them from chats there are none of.
+	s.DB().Exec(`DELETE FROM sales_day_marks`)
+	s.DB().Exec(`INSERT INTO sales_days (day) VALUES (?)`, day)
+	s.DB().Exec(`INSERT INTO sales_daily (day, agent, user_id, sales_fen) VALUES (?, ?, ?, 12300)`, day, "u"+itoa(a1.ID), a1.ID)
+	if c, tr := sales(other); c != 12300 || tr != 12300 {
+		t.Fatalf("credited %d, trend %d; want 12300", c, tr)
+	}
+	s.DB().Exec(`UPDATE sales_daily SET sales_fen = 45600 WHERE day = ?`, day)
+	if c, tr := sales(other); c != 45600 || tr != 45600 {
+		t.Fatalf("after the day was rewritten: credited %d, trend %d; want 45600", c, tr)
+	}
+	_ = boss
+}
