@@ -27,6 +27,22 @@ type ChatImport struct {
 	Conversations int64
 	Problems      []chatfile.Problem
 	ProblemCount  int
+	// Steps is where the time went, in order (the benchmark prints it).
+	Steps []ImportStep
+}
+
+// ImportStep is one timed step of an import.
+type ImportStep struct {
+	Name string
+	Took time.Duration
+}
+
+// step times fn as a named step of the import.
+func (r *ChatImport) step(name string, fn func() error) error {
+	t0 := time.Now()
+	err := fn()
+	r.Steps = append(r.Steps, ImportStep{Name: name, Took: time.Since(t0)})
+	return err
 }
 
 // ErrImportRejected means the file had problems and nothing was imported.
@@ -66,7 +82,7 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 			return fmt.Errorf("models: import chats: begin: %w", err)
 		}
 		defer tx.Rollback(ctx) //nolint:errcheck // after Commit it is a no-op
-		if err := stageChats(ctx, tx, rd, &res, progress); err != nil {
+		if err := res.step("stage (COPY)", func() error { return stageChats(ctx, tx, rd, &res, progress) }); err != nil {
 			return err
 		}
 		if res.ProblemCount > 0 {
@@ -75,7 +91,7 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 		if err := mergeChats(ctx, tx, &res); err != nil {
 			return err
 		}
-		if err := refreshChatFigures(ctx, tx, settings); err != nil {
+		if err := res.step("figures", func() error { return refreshChatFigures(ctx, tx, settings) }); err != nil {
 			return err
 		}
 		q, args := auditSQL(a, "import", "chats", fileName, nil, map[string]any{
@@ -90,14 +106,17 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 		if err := tx.QueryRow(ctx, `SELECT min(sent_at), max(sent_at) FROM chat_stage`).Scan(&first, &last); err != nil {
 			return fmt.Errorf("models: import chats: range: %w", err)
 		}
-		return tx.Commit(ctx)
+		return res.step("commit", func() error { return tx.Commit(ctx) })
 	})
 	if err != nil || first == nil {
 		return res, err
 	}
 	// New messages can change the credit of orders placed from a few days
 	// before them (assists before payment) to the end of their window.
-	_, err = s.AttributeOrders(ctx, first.AddDate(0, 0, -3), last.AddDate(0, 0, 32))
+	err = res.step("attribution", func() error {
+		_, err := s.AttributeOrders(ctx, first.AddDate(0, 0, -3), last.AddDate(0, 0, 32))
+		return err
+	})
 	return res, err
 }
 
@@ -151,7 +170,11 @@ func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport) error {
 		{"touched index", `CREATE UNIQUE INDEX ON chat_touched (external_id)`},
 	}
 	for _, st := range steps {
-		if _, err := tx.Exec(ctx, st.sql); err != nil {
+		err := res.step(st.name, func() error {
+			_, err := tx.Exec(ctx, st.sql)
+			return err
+		})
+		if err != nil {
 			return fmt.Errorf("models: import chats: %s: %w", st.name, err)
 		}
 	}
@@ -164,7 +187,8 @@ func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport) error {
 	// one already stored is skipped; what is left is inserted in file order
 	// per conversation. Nick counts come from the messages actually added,
 	// so re-importing a file leaves them as they were.
-	err = tx.QueryRow(ctx, `
+	err = res.step("messages", func() error {
+		return tx.QueryRow(ctx, `
 		WITH staged AS (
 			SELECT DISTINCT ON (conv, sent_at, sender, agent, hash) conv, sender, agent, sent_at, body, hash, line
 			  FROM chat_stage s
@@ -189,11 +213,29 @@ func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport) error {
 			       last_seen  = greatest(chat_agent_nicks.last_seen, EXCLUDED.last_seen)
 		)
 		SELECT count(*) FROM added`).Scan(&res.Added)
+	})
 	if err != nil {
 		return fmt.Errorf("models: import chats: messages: %w", err)
 	}
 	res.Duplicates = res.Rows - res.Added
-	return nil
+	// Statistics that believe the table smaller than what was just added
+	// (a new shop, a bench database) make the planner scan it whole per
+	// conversation when the figures are read back; ANALYZE in the
+	// transaction samples its own new rows too. On an established table
+	// the import is a sliver of it and the statistics stand.
+	return res.step("analyze", func() error {
+		var known float64
+		if err := tx.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'chat_messages'::regclass`).Scan(&known); err != nil {
+			return fmt.Errorf("models: import chats: statistics: %w", err)
+		}
+		if known >= float64(res.Added) {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `ANALYZE chat_messages`); err != nil {
+			return fmt.Errorf("models: import chats: analyze: %w", err)
+		}
+		return nil
+	})
 }
 
 func execCount(ctx context.Context, tx pgx.Tx, prep, count string) (int64, error) {

@@ -88,6 +88,9 @@ func benchImportCommand(ctx context.Context, args []string) error {
 	fmt.Printf("import:   %d messages in %s, %.0f messages/s (%.2f of the raw COPY rate, %.2f without the key); Go heap grew %.1f MB, process peak %.0f MB\n",
 		res.Added, imp.Round(time.Millisecond), rate, rate/rawRate, rate/noFKRate,
 		float64(int64(after.HeapInuse)-int64(before.HeapInuse))/1e6, peakRSSMB())
+	for _, st := range res.Steps {
+		fmt.Printf("  %-14s %8s  %4.1f%%\n", st.Name, st.Took.Round(time.Millisecond), 100*st.Took.Seconds()/imp.Seconds())
+	}
 	return nil
 }
 
