@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -70,12 +71,15 @@ func dateStr(d time.Time) string { return d.Format(time.DateOnly) }
 // RotaStaff lists who is on the rota: enabled agents and inspectors with a
 // team, by team and name; the generator and every check use this order.
 func (s *Store) RotaStaff(ctx context.Context) ([]User, error) {
-	us, err := s.queryUsers(ctx, "WHERE NOT u.disabled AND u.role IN ? AND u.team <> '' ORDER BY u.team, lower(u.username)",
-		[]string{string(RoleAgent), string(RoleQC)})
+	// The people list is ordered by disabled, team, name: its enabled part
+	// is already in rota order, and it is read from the kept copy.
+	us, err := s.ListUsers(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("models: unable to list rota staff: %w", err)
 	}
-	return us, nil
+	return slices.DeleteFunc(us, func(u User) bool {
+		return u.Disabled || u.Team == "" || (u.Role != RoleAgent && u.Role != RoleQC)
+	}), nil
 }
 
 // RotaGrid is a run of rota weeks as the pages show it.
