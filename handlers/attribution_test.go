@@ -125,6 +125,19 @@ func TestOrderDisputeThroughTheRouter(t *testing.T) {
 	if got := m.get(order).doc(t).Find(`[data-testid=credits]`).Text(); !strings.Contains(got, "¥210.00") {
 		t.Errorf("ruling lost on re-apply: %q", got)
 	}
+	// A re-apply whose server died mid-run (silent for six minutes) does
+	// not block the next one, and the page says what became of it.
+	if err := a.store.DB().Exec(`INSERT INTO import_runs (kind, file_name, status, progressed_at, started_at)
+		VALUES ('attribution', '11-10', 'running', now() - interval '6 minutes', now() - interval '7 minutes')`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if res := m.postForm("/orders/attribution/apply", url.Values{"from": {"2026-11-11"}, "to": {"2026-11-11"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("apply after a cut-off run: %d", res.StatusCode)
+	}
+	cut := m.get("/orders/attribution").doc(t).Find(`[data-testid=reapply-run][data-status=failed]`)
+	if got := cut.Find(`[data-testid=reapply-run-problem]`).Text(); !strings.Contains(got, "重新计算中断") || !strings.Contains(cut.Text(), "11-10") {
+		t.Errorf("cut-off run: %q", cut.Text())
+	}
 }
 
 func TestSalesPerformancePage(t *testing.T) {

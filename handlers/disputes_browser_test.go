@@ -114,6 +114,11 @@ func TestBrowserDemoOrders(t *testing.T) {
 	if _, err := demo.Load(context.Background(), a.store); err != nil {
 		t.Fatal(err)
 	}
+	// A re-apply cut off by a restart, as the run list shows it.
+	if err := a.store.DB().Exec(`INSERT INTO import_runs (kind, file_name, status, rows_done, bytes_total, finished_at, problems)
+		VALUES ('attribution', '2026-11-10', 'failed', 3000, 5200, now(), '{"List":[{"Key":"attr.reapply_interrupted"}],"Total":1}')`).Error; err != nil {
+		t.Fatal(err)
+	}
 	b := newBrowser(t, a)
 	b.loginWith("manager", demo.Password)
 	for _, p := range []struct{ path, sel, shot string }{
@@ -121,7 +126,7 @@ func TestBrowserDemoOrders(t *testing.T) {
 		{"/orders", `[data-testid=order-credited]`, "46-demo-orders"},
 		{"/orders/performance?from=2026-11-01&to=2026-11-15", `[data-testid=trend]`, "47-demo-performance"},
 		{"/disputes", `[data-testid=dispute]`, "48-demo-disputes"},
-		{"/orders/attribution?from=2026-11-11&to=2026-11-11", `[data-testid=preview-summary]`, "49-demo-attribution"},
+		{"/orders/attribution?from=2026-11-11&to=2026-11-11", `[data-testid=reapply-run-problem]`, "49-demo-attribution"},
 	} {
 		b.open(p.path, p.sel)
 		b.screenshot(p.shot)

@@ -90,6 +90,10 @@ const ReapplyKind = "attribution"
 // reapplyLock makes starting a re-apply one at a time.
 const reapplyLock = 0x6b656675_61747472 // "kefuattr"
 
+// StaleReapplyAfter is how long a running re-apply may record no progress
+// before a new start counts it as cut off (a crash or a restart).
+const StaleReapplyAfter = 5 * time.Minute
+
 // ErrReapplyRunning: a re-apply is already running; wait for it.
 var ErrReapplyRunning = errors.New("models: a re-apply is already running")
 
@@ -101,6 +105,12 @@ func (s *Store) StartReapply(ctx context.Context, a Actor, from, to time.Time, l
 	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		if err := tx.Exec(`SELECT pg_advisory_xact_lock(?)`, int64(reapplyLock)).Error; err != nil {
 			return fmt.Errorf("models: re-apply lock: %w", err)
+		}
+		// A re-apply records progress after every batch of a few thousand
+		// orders (well under a second each); one silent for longer than
+		// StaleReapplyAfter lost its server, and must not block the next.
+		if _, err := failStaleRuns(tx, ReapplyKind, StaleReapplyAfter); err != nil {
+			return err
 		}
 		var running, orders int64
 		if err := tx.Raw(`SELECT count(*) FROM import_runs WHERE kind = ? AND status = 'running'`, ReapplyKind).Scan(&running).Error; err != nil {

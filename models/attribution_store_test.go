@@ -199,3 +199,52 @@ func day(s string) time.Time {
 	}
 	return d
 }
+
+// A run silent past its kind's limit lost its server: a re-apply is
+// failed by the next start (saying its finished batches stand), an import
+// by the server's sweep (saying nothing was imported); a live one blocks.
+func TestStaleRunsFailWithTheirKindsMessage(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	from, to := day("2026-11-11"), day("2026-11-12")
+	first, err := s.StartReapply(ctx, models.SystemActor, from, to, "11-11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartReapply(ctx, models.SystemActor, from, to, "11-11"); !errors.Is(err, models.ErrReapplyRunning) {
+		t.Fatalf("start beside a live run: %v", err)
+	}
+	chats, err := s.StartImportRun(ctx, models.SystemActor, "chats", "a.csv", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.DB().Exec(`UPDATE import_runs SET progressed_at = now() - interval '6 minutes'`)
+	if _, err := s.StartReapply(ctx, models.SystemActor, from, to, "11-11"); err != nil {
+		t.Fatalf("start after a cut-off run: %v", err)
+	}
+	key := func(id int64) (string, string) {
+		t.Helper()
+		var r models.ImportRun
+		if err := s.DB().First(&r, id).Error; err != nil {
+			t.Fatal(err)
+		}
+		list, _ := r.ProblemList()
+		if len(list) == 0 {
+			return r.Status, ""
+		}
+		return r.Status, list[0].Key
+	}
+	if st, k := key(first.ID); st != "failed" || k != "attr.reapply_interrupted" {
+		t.Errorf("cut-off re-apply: %s %s", st, k)
+	}
+	if st, _ := key(chats.ID); st != "running" {
+		t.Errorf("an import six minutes quiet was failed by a re-apply start: %s", st)
+	}
+	s.DB().Exec(`UPDATE import_runs SET progressed_at = now() - interval '31 minutes' WHERE id = ?`, chats.ID)
+	if n, err := s.FailStaleImportRuns(ctx, models.StaleImportAfter); err != nil || n != 1 {
+		t.Fatalf("sweep: %d, %v", n, err)
+	}
+	if st, k := key(chats.ID); st != "failed" || k != "import.err.interrupted" {
+		t.Errorf("cut-off import: %s %s", st, k)
+	}
+}

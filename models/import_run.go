@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"gorm.io/gorm"
 	"time"
 
 	"kefudesk/models/chatfile"
@@ -132,14 +133,27 @@ func (s *Store) RecentImportRuns(ctx context.Context, kind string, limit int) ([
 const StaleImportAfter = 30 * time.Minute
 
 // FailStaleImportRuns marks runs that stopped moving (their server died
-// mid-import) as failed. Nothing of them was written: an import is one
-// transaction. It returns how many it marked.
+// mid-run) as failed, and returns how many it marked. An import wrote
+// nothing (it is one transaction); a re-apply kept the batches it had
+// committed, and says so.
 func (s *Store) FailStaleImportRuns(ctx context.Context, quiet time.Duration) (int64, error) {
-	b, _ := json.Marshal(map[string]any{"List": []chatfile.Problem{{Key: "import.err.interrupted"}}, "Total": 1})
-	res := s.conn(ctx).Exec(`UPDATE import_runs SET status = 'failed', problems = ?, finished_at = now()
-		WHERE status = 'running' AND progressed_at < now() - make_interval(secs => ?)`, string(b), quiet.Seconds())
+	return failStaleRuns(s.conn(ctx), "", quiet)
+}
+
+// failStaleRuns fails the running runs of kind ("" for every kind) quiet
+// for longer than quiet, each with its kind's message.
+func failStaleRuns(db *gorm.DB, kind string, quiet time.Duration) (int64, error) {
+	msg := func(key string) string {
+		b, _ := json.Marshal(map[string]any{"List": []chatfile.Problem{{Key: key}}, "Total": 1})
+		return string(b)
+	}
+	res := db.Exec(`UPDATE import_runs
+		   SET status = 'failed', finished_at = now(),
+		       problems = CASE WHEN kind = ? THEN ?::jsonb ELSE ?::jsonb END
+		 WHERE status = 'running' AND progressed_at < now() - make_interval(secs => ?) AND (? = '' OR kind = ?)`,
+		ReapplyKind, msg("attr.reapply_interrupted"), msg("import.err.interrupted"), quiet.Seconds(), kind, kind)
 	if res.Error != nil {
-		return 0, fmt.Errorf("models: unable to fail stale import runs: %w", res.Error)
+		return 0, fmt.Errorf("models: unable to fail stale runs: %w", res.Error)
 	}
 	return res.RowsAffected, nil
 }

@@ -69,6 +69,7 @@ var orderMessages = map[string]msg{
 	"attr.after":                                     {"应用后", "After"},
 	"attr.apply":                                     {"应用到这 %d 笔订单", "Apply to these %d orders"},
 	"attr.reapply_started":                           {"已开始重新计算 %s 的订单归属，下方可看进度。", "Re-applying to the orders of %s; the progress is below."},
+	"attr.reapply_interrupted":                       {"重新计算中断（服务器重启）；已完成批次的订单保留新的归属，其余未变，请重新开始。", "The re-apply was cut off (the server restarted); orders in the batches it finished keep their new credit, the rest are unchanged. Start it again."},
 	"attr.reapply_busy":                              {"已有一次重新计算在进行，请等它完成。", "A re-apply is already running; wait for it to finish."},
 	"attr.runs":                                      {"最近的重新计算", "Latest re-applies"},
 	"attr.run.running":                               {"进行中", "running"},
