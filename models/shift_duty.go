@@ -57,3 +57,46 @@ func (s *Store) DutyAt(ctx context.Context, settings Settings, now time.Time) (D
 	}
 	return d, nil
 }
+
+// HandoverTakers is who takes over from user by the published rota. On
+// duty, those still working when the user's shift ends (at 18:15 the early
+// shift's agent hands on to the late shift, already working), or, when
+// nobody is, everyone starting the first shift after that. Off duty (a
+// note written before a shift or on a day off), the next shift to start.
+func (s *Store) HandoverTakers(ctx context.Context, settings Settings, userID int64, now time.Time) (map[int64]bool, error) {
+	p := RotaParams(settings)
+	today := DayOf(now, p.Loc)
+	days, err := s.publishedShifts(ctx, p, 0, today.AddDate(0, 0, -1), 3)
+	if err != nil {
+		return nil, err
+	}
+	working := func(c ShiftDay) bool { return c.Working() && !c.Start.IsZero() }
+	end, onDuty := now, false
+	for _, c := range days {
+		if working(c) && c.UserID == userID && !now.Before(c.Start) && now.Before(c.End) {
+			end, onDuty = c.End, true
+		}
+	}
+	takers := map[int64]bool{}
+	var next time.Time
+	for _, c := range days {
+		if !working(c) || c.UserID == userID {
+			continue
+		}
+		if onDuty && !end.Before(c.Start) && end.Before(c.End) {
+			takers[c.UserID] = true
+		}
+		if c.Start.After(end) && (next.IsZero() || c.Start.Before(next)) {
+			next = c.Start
+		}
+	}
+	if len(takers) > 0 || next.IsZero() {
+		return takers, nil
+	}
+	for _, c := range days {
+		if working(c) && c.UserID != userID && c.Start.Equal(next) {
+			takers[c.UserID] = true
+		}
+	}
+	return takers, nil
+}

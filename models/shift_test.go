@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -342,4 +343,73 @@ func TestLeaveApprovalMarksTheRota(t *testing.T) {
 	if _, err := s.DecideLeave(ctx, boss.Actor(""), l.ID, l.Version+1, false); err == nil {
 		t.Fatal("decided twice")
 	}
+}
+
+// The handover's owner is whoever takes over: at the end of an early shift
+// the late shift already on duty, not tomorrow's early one; off duty after
+// everyone has left, the first shift that comes in.
+func TestHandoverTakersFollowTheRota(t *testing.T) {
+	s, _, _, _ := rotaShop(t)
+	ctx := context.Background()
+	settings, err := s.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := 0; d < 14; d++ {
+		day := rotaMonday.AddDate(0, 0, d)
+		cells, err := s.PublishedShifts(ctx, 0, day, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var early, late []models.ShiftDay
+		var tomorrowFirst time.Time
+		for _, c := range cells {
+			switch {
+			case !c.Working() || c.Start.IsZero():
+			case c.Day.Equal(day) && c.Shift == "early":
+				early = append(early, c)
+			case c.Day.Equal(day) && c.Shift == "late":
+				late = append(late, c)
+			}
+		}
+		if len(early) == 0 || len(late) == 0 {
+			continue
+		}
+		e := early[0]
+		for _, c := range cells {
+			if !c.Day.Equal(day) && c.Working() && !c.Start.IsZero() && c.UserID != e.UserID && (tomorrowFirst.IsZero() || c.Start.Before(tomorrowFirst)) {
+				tomorrowFirst = c.Start
+			}
+		}
+		lateSet, tomorrowSet := map[int64]bool{}, map[int64]bool{}
+		for _, l := range late {
+			lateSet[l.UserID] = true
+		}
+		for _, c := range cells {
+			if !c.Day.Equal(day) && c.Working() && c.Start.Equal(tomorrowFirst) && c.UserID != e.UserID {
+				tomorrowSet[c.UserID] = true
+			}
+		}
+		// A day where the two answers differ tells them apart.
+		if tomorrowFirst.IsZero() || maps.Equal(lateSet, tomorrowSet) {
+			continue
+		}
+		got, err := s.HandoverTakers(ctx, settings, e.UserID, e.End.Add(-15*time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(got, lateSet) {
+			t.Fatalf("%s, 15 minutes before the early shift ends: takers %v, want the late shift %v", day.Format(time.DateOnly), got, lateSet)
+		}
+		// After the late shift has gone home: tomorrow's first shift.
+		got, err = s.HandoverTakers(ctx, settings, e.UserID, late[0].End.Add(time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(got, tomorrowSet) {
+			t.Fatalf("%s, after hours: takers %v, want tomorrow's first shift %v", day.Format(time.DateOnly), got, tomorrowSet)
+		}
+		return
+	}
+	t.Fatal("no day with both an early and a late shift and a shift the next day")
 }

@@ -28,7 +28,7 @@ type HandoverView struct {
 	Now      time.Time
 	Form     models.HandoverForm
 	Errors   models.FieldErrors
-	Next     map[int64]bool // on the next shift (published rota): offered first
+	Next     map[int64]bool // who takes over from the user (published rota): offered first
 }
 
 // HandoverPage is 交接: the outgoing shift writes items, the incoming one

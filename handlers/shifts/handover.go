@@ -19,13 +19,12 @@ func (h *Handler) handoverView(c echo.Context, f models.HandoverForm) (views.Han
 	if v.Staff, err = h.store.RotaStaff(ctx); err != nil {
 		return v, err
 	}
-	// The owner is normally on the next shift: those come first. Anyone on
-	// the rota may still be picked (the right person may be on tomorrow).
-	duty, err := h.store.DutyAt(ctx, web.Settings(c), h.now())
-	if err != nil {
+	// The owner is normally whoever takes over from the user: those come
+	// first. Anyone on the rota may still be picked (the right person may
+	// be on tomorrow).
+	if v.Next, err = h.store.HandoverTakers(ctx, web.Settings(c), u.ID, h.now()); err != nil {
 		return v, err
 	}
-	v.Next = duty.Next
 	if v.Waiting, err = h.store.OpenHandover(ctx, u.ID); err != nil {
 		return v, err
 	}

@@ -49,7 +49,7 @@ type Store interface {
 	SaveStaffingPlan(ctx context.Context, a models.Actor, p models.StaffingPlan, version int) error
 	ScheduledByMinute(ctx context.Context, day time.Time) ([]int, error)
 	CoverCandidates(ctx context.Context, day time.Time) ([]models.CoverCandidate, error)
-	DutyAt(ctx context.Context, settings models.Settings, now time.Time) (models.Duty, error)
+	HandoverTakers(ctx context.Context, settings models.Settings, userID int64, now time.Time) (map[int64]bool, error)
 	AddTempStaff(ctx context.Context, a models.Actor, day time.Time, f models.TempStaffForm) (models.User, error)
 	DetectAdherence(ctx context.Context, a models.Actor, first, last time.Time) (int, error)
 	ListAdherence(ctx context.Context, f models.AdherenceFilter) (models.AdherencePage, error)

@@ -182,7 +182,7 @@ var shiftMessages = map[string]msg{
 	"shifts.handover.kind.other":      {"其他", "Other"},
 	"shifts.handover.owner_field":     {"交给谁", "Owner"},
 	"shifts.handover.owner_help":      {"下一班负责的同事", "The colleague on the next shift who takes it"},
-	"shifts.handover.next_shift":      {"下一班", "Next shift"},
+	"shifts.handover.next_shift":      {"接班的人", "Taking over from you"},
 	"shifts.handover.others":          {"其他人", "Everyone else"},
 	"shifts.handover.ref":             {"订单号 / 买家", "Order / buyer"},
 	"shifts.handover.ref_help":        {"可不填", "Optional"},
