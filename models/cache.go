@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -22,9 +24,10 @@ type versionedCache[K comparable, V any] struct {
 	vals    map[K]V
 }
 
-// maxCachedKeys bounds a cache's map; the keys in use are a handful (today,
-// this week), so a clear now and then costs one reload each.
-const maxCachedKeys = 64
+// maxCachedKeys bounds a cache's map. The keys in use are today's and this
+// week's, once for the shop and once per agent looking at their own (300
+// agents in a big shop); each value is a few dozen rows.
+const maxCachedKeys = 1024
 
 func newVersionedCache[K comparable, V any](name string) *versionedCache[K, V] {
 	return &versionedCache[K, V]{name: name, vals: map[K]V{}}
@@ -38,7 +41,12 @@ func (c *versionedCache[K, V]) get(ctx context.Context, s *Store, key K, load fu
 		return load(ctx)
 	}
 	var version int64
-	if err := s.conn(ctx).Raw(`SELECT version FROM cache_versions WHERE name = ?`, c.name).Scan(&version).Error; err != nil {
+	err := s.conn(ctx).Raw(`SELECT version FROM cache_versions WHERE name = ?`, c.name).Row().Scan(&version)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		// Without its counter a copy could never be known stale: read through.
+		return load(ctx)
+	case err != nil:
 		var zero V
 		return zero, fmt.Errorf("models: %s version: %w", c.name, err)
 	}
@@ -51,7 +59,7 @@ func (c *versionedCache[K, V]) get(ctx context.Context, s *Store, key K, load fu
 	}
 	// The load runs after the counter was read, so it sees at least that
 	// version; storing it under that version is safe even if it is newer.
-	v, err := load(ctx)
+	v, err = load(ctx)
 	if err != nil {
 		return v, err
 	}
