@@ -142,11 +142,7 @@ func refreshChatFigures(ctx context.Context, tx pgx.Tx, settings Settings) error
 		if cur < 0 {
 			return
 		}
-		f := chatqa.Compute(msgs, rules)
-		r := figureRow(cur, f)
-		r.receivedBy = receiver(msgs)
-		r.flags, r.flagPoints = flagSummary(chatqa.DetectFlags(msgs, f, flagRules), settings)
-		out = append(out, r)
+		out = append(out, computeFigureRow(cur, msgs, rules, flagRules, settings))
 		msgs = msgs[:0]
 	}
 	for rows.Next() {
@@ -196,6 +192,16 @@ func refreshChatFigures(ctx context.Context, tx pgx.Tx, settings Settings) error
 		return fmt.Errorf("models: chat figures: update: %w", err)
 	}
 	return nil
+}
+
+// computeFigureRow is a conversation's stored figures and flags, from its
+// messages in time order.
+func computeFigureRow(id int64, msgs []chatqa.Message, rules chatqa.Rules, flagRules chatqa.FlagRules, settings Settings) chatFigureRow {
+	f := chatqa.Compute(msgs, rules)
+	r := figureRow(id, f)
+	r.receivedBy = receiver(msgs)
+	r.flags, r.flagPoints = flagSummary(chatqa.DetectFlags(msgs, f, flagRules), settings)
+	return r
 }
 
 func figureRow(id int64, f chatqa.Figures) chatFigureRow {

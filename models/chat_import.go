@@ -74,7 +74,7 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 		return res, fmt.Errorf("models: import chats: connection: %w", err)
 	}
 	defer conn.Close()
-	var first, last *time.Time
+	var first, last time.Time
 	err = conn.Raw(func(dc any) error {
 		pg := dc.(*stdlib.Conn).Conn()
 		tx, err := pg.Begin(ctx)
@@ -88,9 +88,13 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 		if res.ProblemCount > 0 {
 			return ErrImportRejected
 		}
-		if err := mergeChats(ctx, tx, &res); err != nil {
-			return err
+		var err2 error
+		first, last, err2 = mergeChats(ctx, tx, &res, settings)
+		if err2 != nil {
+			return err2
 		}
+		// Only known conversations are read back: new ones were written
+		// with their figures.
 		if err := res.step("figures", func() error { return refreshChatFigures(ctx, tx, settings) }); err != nil {
 			return err
 		}
@@ -103,12 +107,9 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 		if _, err := tx.Exec(ctx, `SELECT pg_notify('kefudesk_live', $1)`, TopicChats); err != nil {
 			return fmt.Errorf("models: import chats: notify: %w", err)
 		}
-		if err := tx.QueryRow(ctx, `SELECT min(sent_at), max(sent_at) FROM chat_stage`).Scan(&first, &last); err != nil {
-			return fmt.Errorf("models: import chats: range: %w", err)
-		}
 		return res.step("commit", func() error { return tx.Commit(ctx) })
 	})
-	if err != nil || first == nil {
+	if err != nil || res.Added == 0 {
 		return res, err
 	}
 	// New messages can change the credit of orders placed from a few days
@@ -141,33 +142,30 @@ func stageChats(ctx context.Context, tx pgx.Tx, rd *chatfile.Reader, res *ChatIm
 	return nil
 }
 
-// chatImportLock serialises chat imports: the messages step inserts
-// without ON CONFLICT (speculative insertion halved its speed), which is
-// only safe while no other import adds the same messages at once.
+// chatImportLock serialises chat imports: messages are added without ON
+// CONFLICT (speculative insertion halved its speed) and conversations with
+// ids taken before they are written, which is only safe while no other
+// import adds the same ones at once.
 const chatImportLock = 0x6b656675_63686174 // "kefuchat"
 
-// mergeChats adds the staged rows: conversations first (widening the time
-// span of known ones), then messages; identical messages are skipped.
-func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport) error {
+// mergeChats adds the staged rows. Conversations the shop has not seen go
+// straight in through COPY with their figures (chatMerger); the rows of
+// known ones skip what is already stored and leave their conversations in
+// chat_touched for refreshChatFigures. A message repeated in the file
+// counts once (the first line wins).
+func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport, settings Settings) (first, last time.Time, err error) {
 	steps := []struct{ name, sql string }{
 		{"lock", `SELECT pg_advisory_xact_lock(` + fmt.Sprint(chatImportLock) + `)`},
 		// The de-duplicating sort of a million staged lines spills to disk
 		// at the default 4 MB; imports run one at a time (the lock), so a
 		// larger budget for this transaction alone is safe.
 		{"memory", `SET LOCAL work_mem = '128MB'`},
-		// xmax is 0 on a row this statement inserted: only conversations
-		// that existed before can already hold some of the file's messages.
-		{"conversations", `
+		{"known conversations", `
 			CREATE TEMP TABLE chat_touched ON COMMIT DROP AS
-			WITH up AS (
-				INSERT INTO chat_conversations (external_id, buyer, started_at, ended_at)
-				SELECT conv, min(buyer), min(sent_at), max(sent_at) FROM chat_stage GROUP BY conv
-				ON CONFLICT (external_id) DO UPDATE
-				   SET started_at = least(chat_conversations.started_at, EXCLUDED.started_at),
-				       ended_at   = greatest(chat_conversations.ended_at, EXCLUDED.ended_at)
-				RETURNING id, external_id, xmax <> 0 AS existed)
-			SELECT * FROM up`},
-		{"touched index", `CREATE UNIQUE INDEX ON chat_touched (external_id)`},
+			SELECT c.id, c.external_id FROM chat_conversations c
+			 WHERE c.external_id IN (SELECT DISTINCT conv FROM chat_stage);
+			CREATE TEMP TABLE chat_stage_known (
+				conversation_id bigint, sender text, agent text, sent_at timestamptz, body text, hash bytea, line int) ON COMMIT DROP`},
 	}
 	for _, st := range steps {
 		err := res.step(st.name, func() error {
@@ -175,55 +173,61 @@ func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport) error {
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("models: import chats: %s: %w", st.name, err)
+			return first, last, fmt.Errorf("models: import chats: %s: %w", st.name, err)
 		}
 	}
-	var err error
-	res.Conversations, err = execCount(ctx, tx, `ANALYZE chat_touched`, `SELECT count(*) FROM chat_touched`)
+	rows, err := tx.Query(ctx, `SELECT external_id, id FROM chat_touched`)
 	if err != nil {
-		return err
+		return first, last, fmt.Errorf("models: import chats: known conversations: %w", err)
 	}
-	// A message repeated in the file counts once (the first line wins), and
-	// one already stored is skipped; what is left is inserted in file order
-	// per conversation. Nick counts come from the messages actually added,
-	// so re-importing a file leaves them as they were.
-	err = res.step("messages", func() error {
+	known := map[string]int64{}
+	var ext string
+	var id int64
+	_, err = pgx.ForEachRow(rows, []any{&ext, &id}, func() error { known[ext] = id; return nil })
+	if err != nil {
+		return first, last, fmt.Errorf("models: import chats: known conversations: %w", err)
+	}
+	m := &chatMerger{tx: tx, settings: settings, rules: chatRules(settings), flagRules: ChatFlagRules(settings),
+		known: known, nicks: map[string]*nickTally{}}
+	if err := res.step("new conversations", func() error { return m.run(ctx) }); err != nil {
+		return first, last, err
+	}
+	// A known conversation can already hold some of the file's lines; what
+	// is left is inserted in file order per conversation. Nick counts come
+	// from the messages actually added, so re-importing a file leaves them
+	// as they were.
+	var knownAdded int64
+	err = res.step("known conversations' messages", func() error {
 		return tx.QueryRow(ctx, `
-		WITH staged AS (
-			SELECT DISTINCT ON (conv, sent_at, sender, agent, hash) conv, sender, agent, sent_at, body, hash, line
-			  FROM chat_stage s
-			 ORDER BY conv, sent_at, sender, agent, hash, line
-		), added AS (
+		WITH added AS (
 			INSERT INTO chat_messages (conversation_id, sender, agent_nick, sent_at, body, body_hash)
-			SELECT t.id, s.sender, s.agent, s.sent_at, s.body, s.hash
-			  FROM staged s JOIN chat_touched t ON t.external_id = s.conv
-			 WHERE NOT (t.existed AND EXISTS (
+			SELECT k.conversation_id, k.sender, k.agent, k.sent_at, k.body, k.hash
+			  FROM chat_stage_known k
+			 WHERE NOT EXISTS (
 			         SELECT 1 FROM chat_messages m
-			          WHERE m.conversation_id = t.id AND m.sent_at = s.sent_at AND m.sender = s.sender
-			            AND m.agent_nick = s.agent AND m.body_hash = s.hash))
-			 ORDER BY t.id, s.sent_at, s.line
+			          WHERE m.conversation_id = k.conversation_id AND m.sent_at = k.sent_at AND m.sender = k.sender
+			            AND m.agent_nick = k.agent AND m.body_hash = k.hash)
+			 ORDER BY k.conversation_id, k.sent_at, k.line
 			RETURNING agent_nick, sent_at, sender
 		), nicks AS (
 			INSERT INTO chat_agent_nicks (nick, messages, first_seen, last_seen)
 			SELECT agent_nick, count(*) FILTER (WHERE sender = 'agent'), min(sent_at), max(sent_at)
-			  FROM added WHERE agent_nick <> '' GROUP BY agent_nick
-			ON CONFLICT (nick) DO UPDATE
-			   SET messages   = chat_agent_nicks.messages + EXCLUDED.messages,
-			       first_seen = least(chat_agent_nicks.first_seen, EXCLUDED.first_seen),
-			       last_seen  = greatest(chat_agent_nicks.last_seen, EXCLUDED.last_seen)
+			  FROM added WHERE agent_nick <> '' GROUP BY agent_nick`+nickUpsert+`
 		)
-		SELECT count(*) FROM added`).Scan(&res.Added)
+		SELECT count(*) FROM added`).Scan(&knownAdded)
 	})
 	if err != nil {
-		return fmt.Errorf("models: import chats: messages: %w", err)
+		return first, last, fmt.Errorf("models: import chats: known conversations' messages: %w", err)
 	}
+	res.Added = m.added + knownAdded
+	res.Conversations = m.newConvs + int64(len(known))
 	res.Duplicates = res.Rows - res.Added
 	// Statistics that believe the table smaller than what was just added
 	// (a new shop, a bench database) make the planner scan it whole per
 	// conversation when the figures are read back; ANALYZE in the
 	// transaction samples its own new rows too. On an established table
 	// the import is a sliver of it and the statistics stand.
-	return res.step("analyze", func() error {
+	err = res.step("analyze", func() error {
 		var known float64
 		if err := tx.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'chat_messages'::regclass`).Scan(&known); err != nil {
 			return fmt.Errorf("models: import chats: statistics: %w", err)
@@ -236,6 +240,7 @@ func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport) error {
 		}
 		return nil
 	})
+	return m.first, m.last, err
 }
 
 func execCount(ctx context.Context, tx pgx.Tx, prep, count string) (int64, error) {

@@ -245,3 +245,90 @@ func TestStaleImportRunsAreMarkedInterrupted(t *testing.T) {
 		t.Errorf("a moving run was marked: %s", r.Status)
 	}
 }
+
+// The import computes new conversations' figures from the file as it
+// writes them; recomputing them from the stored messages must find the
+// same. The file is bigger than one merge batch, its conversations'
+// lines are spread through it, some conversations are already known
+// from an earlier file, and some lines share a second.
+func TestImportedFiguresMatchStoredMessages(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 11, 0, 0, 0, 0, shanghai)
+	texts := []string{"在吗", "亲，在的，有什么可以帮您", "能便宜点吗", "请稍等", "抱歉久等了", "滚", "谢谢亲，祝您生活愉快"}
+	var all []string
+	for i := 0; i < 45000; i++ {
+		conv := i % 3000 // a conversation's lines are 3000 lines apart
+		step := i / 3000
+		sender, agent := "buyer", fmt.Sprintf("店:客服%d", conv%11)
+		if step%2 == 1 {
+			sender = "agent"
+		}
+		// Every fourth step repeats the previous second.
+		sec := step*97 - (step/4)%2
+		all = append(all, fmt.Sprintf("m%d,b%d,%s,%s,%s,%s %d", conv, conv, agent, sender,
+			at.Add(time.Duration(conv)*time.Minute+time.Duration(sec)*time.Second).Format("2006-01-02 15:04:05"), texts[(i/7)%len(texts)], step))
+	}
+	// Within one second, the buyer's line comes first in the file.
+	all = append(all, "tie,bt,店:客服1,buyer,2026-11-11 08:00:00,在吗", "tie,bt,店:客服1,agent,2026-11-11 08:00:00,在的亲")
+	header := "conversation_id,buyer,agent,sender,sent_at,text\n"
+	file := func(lines []string) string { return header + strings.Join(lines, "\n") + "\n" }
+
+	// The earlier file: the first 5 lines of the first 500 conversations.
+	var earlier []string
+	for i := 0; i < 5*3000; i++ {
+		if i%3000 < 500 {
+			earlier = append(earlier, all[i])
+		}
+	}
+	first, err := importString(t, s, file(earlier))
+	if err != nil || first.Added != 2500 || first.Conversations != 500 {
+		t.Fatalf("first file: %v %+v", err, first)
+	}
+	// The whole file, with a line repeated: 2,500 lines are stored already
+	// and one is in the file twice. The 2,501 new conversations' 37,502
+	// lines take two merge batches.
+	res, err := importString(t, s, file(append(all, all[9000])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != int64(len(all))+1 || res.Added != int64(len(all))-2500 || res.Duplicates != 2501 || res.Conversations != 3001 {
+		t.Errorf("second file %+v", res)
+	}
+	if n := count(t, s, `SELECT count(*) FROM chat_messages`); n != int64(len(all)) {
+		t.Errorf("messages %d, want %d", n, len(all))
+	}
+	var order []string
+	s.DB().Raw(`SELECT m.sender FROM chat_messages m JOIN chat_conversations c ON c.id = m.conversation_id
+		WHERE c.external_id = 'tie' ORDER BY m.id`).Scan(&order)
+	if fmt.Sprint(order) != "[buyer agent]" {
+		t.Errorf("same-second lines stored as %v, want file order", order)
+	}
+	if n := count(t, s, `SELECT count(*) FROM chat_agent_nicks n
+		WHERE messages <> (SELECT count(*) FROM chat_messages m WHERE m.agent_nick = n.nick AND m.sender = 'agent')`); n != 0 {
+		t.Errorf("%d nicks' message counts differ from the stored messages", n)
+	}
+	figures := func() string {
+		var rows []string
+		s.DB().Raw(`SELECT concat_ws('|', external_id, buyer, started_at, ended_at, messages, buyer_messages, agent_messages,
+			first_response_secs, longest_gap_secs, slow_replies, unanswered, agent_nicks, flags, flag_points, received_by)
+			FROM chat_conversations ORDER BY external_id`).Scan(&rows)
+		return strings.Join(rows, "\n")
+	}
+	imported := figures()
+	if !strings.Contains(imported, "no_greeting") || !strings.Contains(imported, "|t|") {
+		t.Fatalf("the file should raise flags and leave chats unanswered:\n%.500s", imported)
+	}
+	if _, err := s.RecomputeChats(ctx, at.AddDate(0, 0, -1)); err != nil {
+		t.Fatal(err)
+	}
+	if recomputed := figures(); recomputed != imported {
+		a, b := strings.Split(imported, "\n"), strings.Split(recomputed, "\n")
+		for i := range a {
+			if i < len(b) && a[i] != b[i] {
+				t.Fatalf("imported figures differ from the stored messages':\n%s\n%s", a[i], b[i])
+			}
+		}
+		t.Fatal("imported figures differ from the stored messages'")
+	}
+}

@@ -240,11 +240,7 @@ func scaleBuyer(i int64) string { return fmt.Sprintf("tb_买家%07d", i) }
 
 // figures computes what an import would store for a generated chat.
 func (g *scaleGen) figures(id int64, msgs []chatqa.Message, rules chatqa.Rules, flagRules chatqa.FlagRules) chatFigureRow {
-	f := chatqa.Compute(msgs, rules)
-	r := figureRow(id, f)
-	r.receivedBy = receiver(msgs)
-	r.flags, r.flagPoints = flagSummary(chatqa.DetectFlags(msgs, f, flagRules), g.settings)
-	return r
+	return computeFigureRow(id, msgs, rules, flagRules, g.settings)
 }
 
 // EmptyChatsForBench empties the chat tables of a *_bench database, so an
