@@ -181,28 +181,15 @@ func everyDay(days []DayCount, from, to time.Time, loc *time.Location) []DayCoun
 	return out
 }
 
-// agentMentionsSQL finds reviews naming an agent: by display name or a
-// sub-account nick (whole, or the part after the shop's "店名:"), two
-// characters at least so a one-letter name does not match everything.
-const agentMentionsSQL = `
-	WITH names AS (
-		SELECT u.id AS user_id, n.name
-		  FROM users u
-		  CROSS JOIN LATERAL (
-		        SELECT u.display_name AS name
-		        UNION SELECT nick FROM agent_nicks WHERE user_id = u.id
-		        UNION SELECT split_part(nick, ':', 2) FROM agent_nicks WHERE user_id = u.id) n
-		 WHERE u.role = 'agent' AND char_length(n.name) >= 2
-	)`
-
 // agentCases is each agent's cases in the period and the reviews naming them.
 func (s *Store) agentCases(ctx context.Context, from, to, now time.Time) ([]AgentCases, error) {
 	var out []AgentCases
-	err := s.conn(ctx).Raw(agentMentionsSQL+`,
-	mentions AS (
+	// Reviews naming an agent are kept in bad_review_mentions by triggers
+	// (migration 00054) as reviews and names change.
+	err := s.conn(ctx).Raw(`
+	WITH mentions AS (
 		SELECT m.user_id, count(*) FILTER (WHERE b.rating = 'good') AS praise, count(*) FILTER (WHERE b.rating <> 'good') AS criticism
-		  FROM bad_reviews b
-		  JOIN LATERAL (SELECT DISTINCT user_id FROM names WHERE strpos(b.content || ' ' || b.follow_up, names.name) > 0) m ON true
+		  FROM bad_reviews b JOIN bad_review_mentions m ON m.review_id = b.id
 		 WHERE b.reviewed_at >= ? AND b.reviewed_at < ?
 		 GROUP BY m.user_id
 	), cases AS (
@@ -229,9 +216,9 @@ func (s *Store) agentCases(ctx context.Context, from, to, now time.Time) ([]Agen
 // AgentMentions lists the latest reviews naming an agent, for their page.
 func (s *Store) AgentMentions(ctx context.Context, agentID int64, limit int) ([]BadReview, error) {
 	var out []BadReview
-	err := s.conn(ctx).Raw(agentMentionsSQL+`
-		SELECT b.* FROM bad_reviews b
-		 WHERE EXISTS (SELECT 1 FROM names WHERE names.user_id = ? AND strpos(b.content || ' ' || b.follow_up, names.name) > 0)
+	err := s.conn(ctx).Raw(`
+		SELECT b.* FROM bad_review_mentions m JOIN bad_reviews b ON b.id = m.review_id
+		 WHERE m.user_id = ?
 		 ORDER BY b.reviewed_at DESC, b.id DESC LIMIT ?`, agentID, limit).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: reviews naming agent %d: %w", agentID, err)

@@ -256,3 +256,60 @@ func TestBadReviewTalliesMatchLiveCounts(t *testing.T) {
 		}
 	}
 }
+
+// The reviews naming an agent follow every change: a rename, a nick added
+// or removed, a follow-up arriving on a review.
+func TestMentionsFollowNamesAndReviews(t *testing.T) {
+	s, _, ag1, ag2, _ := caseShop(t)
+	ctx := context.Background()
+	named := func(u models.User) []string {
+		t.Helper()
+		rs, err := s.AgentMentions(ctx, u.ID, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.ReviewNo)
+		}
+		return out
+	}
+	edit := func(u models.User, display string, nicks ...string) {
+		t.Helper()
+		cur, err := s.UserByID(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := models.UserForm{ID: u.ID, Version: cur.Version, DisplayName: display, Role: cur.Role, Team: cur.Team, Nicks: nicks}
+		if _, err := s.UpdateUser(ctx, models.SystemActor, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := named(ag2); got != nil {
+		t.Fatalf("ag2 named by %v before having a name in any review", got)
+	}
+	// RV3 says "小美服务很好".
+	edit(ag2, "小美")
+	if got := fmt.Sprint(named(ag2)); got != "[RV3]" {
+		t.Errorf("after the rename ag2 is named by %s, want [RV3]", got)
+	}
+	// A follow-up on RV2 names 阿华, ag1's nick after the shop's prefix.
+	edit(ag1, "", "云裳:阿华")
+	followUp := strings.Replace(reviewExport, "物流太慢了，等了五天,2026/11/10 09:30:00,加绒卫衣,,,",
+		"物流太慢了，等了五天,2026/11/10 09:30:00,加绒卫衣,阿华回消息也慢,2026-11-12 09:00:00,", 1)
+	if _, err := s.ImportBadReviews(ctx, models.SystemActor, strings.NewReader(followUp), "r2.csv", shanghai, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(named(ag1)); got != "[RV2]" {
+		t.Errorf("after the follow-up ag1 is named by %s, want [RV2]", got)
+	}
+	// Names given up name nobody.
+	edit(ag1, "")
+	edit(ag2, "大美")
+	if got := fmt.Sprint(named(ag1), named(ag2)); got != "[] []" {
+		t.Errorf("after giving the names up: %s", got)
+	}
+	if n := count(t, s, `SELECT count(*) FROM bad_review_mentions`); n != 0 {
+		t.Errorf("%d mentions left", n)
+	}
+}

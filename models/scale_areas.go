@@ -36,7 +36,7 @@ func (s *Store) GenerateScaleAreas(ctx context.Context, o ScaleOptions, loc *tim
 		progress = func(string, int64, int64) {}
 	}
 	db := s.conn(ctx)
-	if err := db.Exec(`TRUNCATE bad_reviews, bad_review_tallies, vip_customers, vip_suggestion_decisions, visit_lists,
+	if err := db.Exec(`TRUNCATE bad_reviews, bad_review_tallies, bad_review_mentions, vip_customers, vip_suggestion_decisions, visit_lists,
 	                       shift_assignments, rota_weeks RESTART IDENTITY CASCADE`).Error; err != nil {
 		return out, fmt.Errorf("models: scale: empty area tables: %w", err)
 	}
@@ -72,7 +72,9 @@ func (s *Store) GenerateScaleAreas(ctx context.Context, o ScaleOptions, loc *tim
 		                         agent_id, served_by, causes, assigned_at, due_at, escalation, outcome, final_rating,
 		                         compensation_fen, account, resolved_at, created_at, updated_at)
 		SELECT 'S' || id, order_no, buyer, r.rating, r.rating,
-		       (ARRAY['快递太慢了，等了一个星期','收到的时候盒子压坏了','质量一般，洗了一次就起球','尺码偏小，穿不上','发错颜色了','和图片差别很大','客服态度很差，问了半天没人理','买完就降价了，不开心','一般般吧'])[1 + (id % 9)::int],
+		       -- Complaints about attitude name the agent, as buyers do.
+		       CASE WHEN id % 9 = 6 THEN '客服' || coalesce((SELECT display_name FROM users WHERE users.id = agent), '') || '态度很差，问了半天没人理'
+		       ELSE (ARRAY['快递太慢了，等了一个星期','收到的时候盒子压坏了','质量一般，洗了一次就起球','尺码偏小，穿不上','发错颜色了','和图片差别很大','','买完就降价了，不开心','一般般吧'])[1 + (id % 9)::int] END,
 		       (ARRAY['羊毛大衣','真丝衬衫','牛仔裤','羽绒服','针织开衫','连衣裙','运动鞋','围巾','卫衣','西装外套'])[1 + (id / 7 % 10)::int],
 		       at, st.status,
 		       CASE WHEN st.status = 'new' THEN NULL ELSE agent END, served,
@@ -105,12 +107,17 @@ func (s *Store) GenerateScaleAreas(ctx context.Context, o ScaleOptions, loc *tim
 
 	// Praise: as many good reviews, on other orders, for the praise count.
 	res = db.Exec(`
+		WITH agents AS (SELECT array_agg(display_name ORDER BY id) AS names FROM users
+		                 WHERE role = 'agent' AND NOT disabled AND char_length(display_name) >= 2)
 		INSERT INTO bad_reviews (review_no, order_no, buyer, rating, first_rating, content, item, reviewed_at, status, created_at, updated_at)
-		SELECT 'G' || o.id, o.order_no, o.buyer, 'good', 'good', '质量很好，客服很耐心',
+		SELECT 'G' || o.id, o.order_no, o.buyer, 'good', 'good',
+		       -- One in five praises an agent by name.
+		       CASE WHEN (o.id / ?) % 5 = 0 AND a.names IS NOT NULL THEN a.names[1 + (o.id / ? / 5 % array_length(a.names, 1))::int] || '服务很好，很耐心'
+		       ELSE '质量很好，客服很耐心' END,
 		       (ARRAY['羊毛大衣','真丝衬衫','牛仔裤','羽绒服','针织开衫','连衣裙','运动鞋','围巾','卫衣','西装外套'])[1 + (o.id / 7 % 10)::int],
 		       o.paid_at + interval '2 days', 'praise', o.paid_at + interval '2 days', o.paid_at + interval '2 days'
-		  FROM orders o
-		 WHERE o.paid_at IS NOT NULL AND o.id % ? = 1 AND o.paid_at + interval '2 days' < ?::timestamptz`, every, now)
+		  FROM orders o, agents a
+		 WHERE o.paid_at IS NOT NULL AND o.id % ? = 1 AND o.paid_at + interval '2 days' < ?::timestamptz`, every, every, every, now)
 	if res.Error != nil {
 		return out, fmt.Errorf("models: scale: praise: %w", res.Error)
 	}

@@ -115,6 +115,13 @@ func TestGenerateScaleAreasFillsEveryArea(t *testing.T) {
 	if overdue == 0 || served == 0 {
 		t.Errorf("%d overdue cases, %d with the agent who served the buyer", overdue, served)
 	}
+	// Some praise and some complaints name an agent, as the report counts.
+	var praise, criticism int64
+	db.Raw(`SELECT count(*) FILTER (WHERE b.rating = 'good'), count(*) FILTER (WHERE b.rating <> 'good')
+	          FROM bad_review_mentions m JOIN bad_reviews b ON b.id = m.review_id`).Row().Scan(&praise, &criticism)
+	if praise == 0 || criticism == 0 {
+		t.Errorf("reviews naming agents: %d praise, %d criticism", praise, criticism)
+	}
 	var open, done, lists int64
 	db.Raw(`SELECT count(*) FILTER (WHERE v.status = 'open'), count(*) FILTER (WHERE v.status = 'done'), count(DISTINCT l.id)
 	          FROM vip_visits v JOIN visit_lists l ON l.id = v.list_id WHERE l.period_start = '2026-11-01'`).Row().Scan(&open, &done, &lists)
