@@ -4,8 +4,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"net/http"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -81,15 +85,37 @@ func Context(c echo.Context) context.Context {
 	return views.WithFrame(c.Request().Context(), f, Locale(c))
 }
 
+// renderBuffers holds page buffers between requests. Pages are rendered
+// whole before a byte is sent: a template error becomes an error page
+// rather than half a page with 200, and the page leaves in one write with
+// its length. Streaming it went out in 4 KB chunks, a system call each (a
+// 180 KB performance table: 45), 6% of the server's CPU under load.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer keeps a rare huge page from pinning its memory.
+const maxPooledBuffer = 1 << 20
+
 // Render writes component with status. Vary tells caches that the same URL
 // answers a full page or a fragment depending on HX-Request.
 func Render(c echo.Context, status int, component templ.Component) error {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledBuffer {
+			renderBuffers.Put(buf)
+		}
+	}()
+	if err := component.Render(Context(c), buf); err != nil {
+		return fmt.Errorf("web: render %s: %w", c.Request().URL.Path, err)
+	}
 	h := c.Response().Header()
 	h.Add("Vary", "HX-Request")
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	h.Set("Cache-Control", "no-store")
+	h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 	c.Response().WriteHeader(status)
-	return component.Render(Context(c), c.Response())
+	_, err := c.Response().Write(buf.Bytes())
+	return err
 }
 
 // Page renders the full page for a plain request and only the part for an
