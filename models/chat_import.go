@@ -88,10 +88,8 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 		if res.ProblemCount > 0 {
 			return ErrImportRejected
 		}
-		var err2 error
-		first, last, err2 = mergeChats(ctx, tx, &res, settings)
-		if err2 != nil {
-			return err2
+		if first, last, err = mergeChats(ctx, tx, &res, settings); err != nil {
+			return err
 		}
 		// Only known conversations are read back: new ones were written
 		// with their figures.
@@ -241,17 +239,6 @@ func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport, settings Settin
 		return nil
 	})
 	return m.first, m.last, err
-}
-
-func execCount(ctx context.Context, tx pgx.Tx, prep, count string) (int64, error) {
-	if _, err := tx.Exec(ctx, prep); err != nil {
-		return 0, fmt.Errorf("models: import chats: %s: %w", prep, err)
-	}
-	var n int64
-	if err := tx.QueryRow(ctx, count).Scan(&n); err != nil {
-		return 0, fmt.Errorf("models: import chats: %s: %w", count, err)
-	}
-	return n, nil
 }
 
 // chatValues is a staged row; the body's hash is computed here, in the Go
