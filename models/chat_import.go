@@ -51,9 +51,10 @@ var ErrImportRejected = errors.New("models: import rejected")
 // ImportProgress is told how far an import got, now and then.
 type ImportProgress func(bytesRead, rows int64)
 
-// ImportChats loads a chat export in one transaction: rows stream through
-// COPY into a staging table, then set-based SQL adds what is new. A file
-// with any bad line is rejected whole and every problem is reported.
+// ImportChats loads a chat export in one transaction: lines are grouped
+// into conversations as they are read and new conversations go in through
+// COPY with their figures; lines of known ones through set-based SQL. A
+// file with any bad line is rejected whole and every problem is reported.
 func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName string, loc *time.Location, progress ImportProgress) (ChatImport, error) {
 	var res ChatImport
 	rd, err := chatfile.NewReader(in, loc)
@@ -82,14 +83,11 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 			return fmt.Errorf("models: import chats: begin: %w", err)
 		}
 		defer tx.Rollback(ctx) //nolint:errcheck // after Commit it is a no-op
-		if err := res.step("stage (COPY)", func() error { return stageChats(ctx, tx, rd, &res, progress) }); err != nil {
+		if first, last, err = mergeChats(ctx, tx, rd, &res, settings, progress); err != nil {
 			return err
 		}
 		if res.ProblemCount > 0 {
 			return ErrImportRejected
-		}
-		if first, last, err = mergeChats(ctx, tx, &res, settings); err != nil {
-			return err
 		}
 		// Only known conversations are read back: new ones were written
 		// with their figures.
@@ -119,49 +117,27 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 	return res, err
 }
 
-// stageChats streams the file into a temporary table with COPY, collecting
-// the problems of bad lines instead of stopping at the first.
-func stageChats(ctx context.Context, tx pgx.Tx, rd *chatfile.Reader, res *ChatImport, progress ImportProgress) error {
-	_, err := tx.Exec(ctx, `CREATE TEMP TABLE chat_stage (
-		line int, conv text, buyer text, agent text, sender text, sent_at timestamptz, body text, hash bytea) ON COMMIT DROP`)
-	if err != nil {
-		return fmt.Errorf("models: import chats: staging table: %w", err)
-	}
-	src := newCopySource(rd, chatValues, &res.Problems, &res.ProblemCount, progress)
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{"chat_stage"},
-		[]string{"line", "conv", "buyer", "agent", "sender", "sent_at", "body", "hash"}, src)
-	if err != nil {
-		return fmt.Errorf("models: import chats: copy: %w", err)
-	}
-	res.Rows = n
-	if progress != nil {
-		progress(rd.BytesRead(), n)
-	}
-	return nil
-}
-
 // chatImportLock serialises chat imports: messages are added without ON
 // CONFLICT (speculative insertion halved its speed) and conversations with
 // ids taken before they are written, which is only safe while no other
 // import adds the same ones at once.
 const chatImportLock = 0x6b656675_63686174 // "kefuchat"
 
-// mergeChats adds the staged rows. Conversations the shop has not seen go
-// straight in through COPY with their figures (chatMerger); the rows of
-// known ones skip what is already stored and leave their conversations in
-// chat_touched for refreshChatFigures. A message repeated in the file
-// counts once (the first line wins).
-func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport, settings Settings) (first, last time.Time, err error) {
+// mergeChats reads the file and adds what is new. Conversations the shop
+// has not seen go straight in through COPY with their figures (chatGrouper,
+// chatMerger); the lines of known ones skip what is already stored and
+// leave their conversations in chat_touched for refreshChatFigures. A
+// message repeated in the file counts once (the first line wins). Bad
+// lines are counted in res and nothing is kept: the caller rolls back.
+func mergeChats(ctx context.Context, tx pgx.Tx, rd *chatfile.Reader, res *ChatImport, settings Settings, progress ImportProgress) (first, last time.Time, err error) {
 	steps := []struct{ name, sql string }{
 		{"lock", `SELECT pg_advisory_xact_lock(` + fmt.Sprint(chatImportLock) + `)`},
-		// The de-duplicating sort of a million staged lines spills to disk
-		// at the default 4 MB; imports run one at a time (the lock), so a
-		// larger budget for this transaction alone is safe.
+		// Sorting a known conversation's lines for duplicates can spill to
+		// disk at the default 4 MB; imports run one at a time (the lock),
+		// so a larger budget for this transaction alone is safe.
 		{"memory", `SET LOCAL work_mem = '128MB'`},
-		{"known conversations", `
-			CREATE TEMP TABLE chat_touched ON COMMIT DROP AS
-			SELECT c.id, c.external_id FROM chat_conversations c
-			 WHERE c.external_id IN (SELECT DISTINCT conv FROM chat_stage);
+		{"tables", `
+			CREATE TEMP TABLE chat_touched (id bigint PRIMARY KEY) ON COMMIT DROP;
 			CREATE TEMP TABLE chat_stage_known (
 				conversation_id bigint, sender text, agent text, sent_at timestamptz, body text, hash bytea, line int) ON COMMIT DROP`},
 	}
@@ -174,33 +150,46 @@ func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport, settings Settin
 			return first, last, fmt.Errorf("models: import chats: %s: %w", st.name, err)
 		}
 	}
-	rows, err := tx.Query(ctx, `SELECT external_id, id FROM chat_touched`)
-	if err != nil {
-		return first, last, fmt.Errorf("models: import chats: known conversations: %w", err)
+	g := &chatGrouper{
+		src:      newCopySource(rd, nil, &res.Problems, &res.ProblemCount, progress),
+		settings: settings, rules: chatRules(settings), flagRules: ChatFlagRules(settings),
+		open: map[string]*pendingChat{},
 	}
-	known := map[string]int64{}
-	var ext string
-	var id int64
-	_, err = pgx.ForEachRow(rows, []any{&ext, &id}, func() error { known[ext] = id; return nil })
-	if err != nil {
-		return first, last, fmt.Errorf("models: import chats: known conversations: %w", err)
+	m := &chatMerger{tx: tx, known: map[int64]bool{}, nicks: map[string]*nickTally{}}
+	err = res.step("read and write", func() error { return m.stream(ctx, g) })
+	res.Rows = g.src.rows
+	if progress != nil {
+		progress(rd.BytesRead(), res.Rows)
 	}
-	m := &chatMerger{tx: tx, settings: settings, rules: chatRules(settings), flagRules: ChatFlagRules(settings),
-		known: known, nicks: map[string]*nickTally{}}
-	if err := res.step("new conversations", func() error { return m.run(ctx) }); err != nil {
+	if err != nil || res.ProblemCount > 0 {
+		return first, last, err
+	}
+	if err := res.step("nicks", func() error { return m.writeNicks(ctx) }); err != nil {
 		return first, last, err
 	}
 	// A known conversation can already hold some of the file's lines; what
-	// is left is inserted in file order per conversation. Nick counts come
-	// from the messages actually added, so re-importing a file leaves them
-	// as they were.
+	// is left is inserted once, in file order per conversation. Nick counts
+	// come from the messages actually added, so re-importing a file leaves
+	// them as they were.
 	var knownAdded int64
 	err = res.step("known conversations' messages", func() error {
+		if len(m.known) == 0 {
+			return nil
+		}
+		ids := make([]int64, 0, len(m.known))
+		for id := range m.known {
+			ids = append(ids, id)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO chat_touched SELECT unnest($1::bigint[])`, ids); err != nil {
+			return err
+		}
 		return tx.QueryRow(ctx, `
 		WITH added AS (
 			INSERT INTO chat_messages (conversation_id, sender, agent_nick, sent_at, body, body_hash)
 			SELECT k.conversation_id, k.sender, k.agent, k.sent_at, k.body, k.hash
-			  FROM chat_stage_known k
+			  FROM (SELECT DISTINCT ON (conversation_id, sent_at, sender, agent, hash) *
+			          FROM chat_stage_known
+			         ORDER BY conversation_id, sent_at, sender, agent, hash, line) k
 			 WHERE NOT EXISTS (
 			         SELECT 1 FROM chat_messages m
 			          WHERE m.conversation_id = k.conversation_id AND m.sent_at = k.sent_at AND m.sender = k.sender
@@ -218,7 +207,12 @@ func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport, settings Settin
 		return first, last, fmt.Errorf("models: import chats: known conversations' messages: %w", err)
 	}
 	res.Added = m.added + knownAdded
-	res.Conversations = m.newConvs + int64(len(known))
+	res.Conversations = m.newConvs
+	for _, ours := range m.known {
+		if !ours {
+			res.Conversations++
+		}
+	}
 	res.Duplicates = res.Rows - res.Added
 	// Statistics that believe the table smaller than what was just added
 	// (a new shop, a bench database) make the planner scan it whole per
@@ -238,11 +232,5 @@ func mergeChats(ctx context.Context, tx pgx.Tx, res *ChatImport, settings Settin
 		}
 		return nil
 	})
-	return m.first, m.last, err
-}
-
-// chatValues is a staged row; the body's hash is computed here, in the Go
-// process streaming the file, rather than by the database in the merge.
-func chatValues(r chatfile.Row) []any {
-	return []any{r.Line, r.ConversationID, r.Buyer, r.Agent, r.Sender, r.SentAt, r.Text, md5Bytes(r.Text)}
+	return g.first, g.last, err
 }

@@ -253,7 +253,6 @@ func TestStaleImportRunsAreMarkedInterrupted(t *testing.T) {
 // from an earlier file, and some lines share a second.
 func TestImportedFiguresMatchStoredMessages(t *testing.T) {
 	s, _ := newStore(t)
-	ctx := context.Background()
 	at := time.Date(2026, 11, 11, 0, 0, 0, 0, shanghai)
 	texts := []string{"在吗", "亲，在的，有什么可以帮您", "能便宜点吗", "请稍等", "抱歉久等了", "滚", "谢谢亲，祝您生活愉快"}
 	var all []string
@@ -308,21 +307,34 @@ func TestImportedFiguresMatchStoredMessages(t *testing.T) {
 		WHERE messages <> (SELECT count(*) FROM chat_messages m WHERE m.agent_nick = n.nick AND m.sender = 'agent')`); n != 0 {
 		t.Errorf("%d nicks' message counts differ from the stored messages", n)
 	}
-	figures := func() string {
-		var rows []string
-		s.DB().Raw(`SELECT concat_ws('|', external_id, buyer, started_at, ended_at, messages, buyer_messages, agent_messages,
-			first_response_secs, longest_gap_secs, slow_replies, unanswered, agent_nicks, flags, flag_points, received_by)
-			FROM chat_conversations ORDER BY external_id`).Scan(&rows)
-		return strings.Join(rows, "\n")
-	}
-	imported := figures()
+	imported := storedFigures(t, s)
 	if !strings.Contains(imported, "no_greeting") || !strings.Contains(imported, "|t|") {
 		t.Fatalf("the file should raise flags and leave chats unanswered:\n%.500s", imported)
 	}
-	if _, err := s.RecomputeChats(ctx, at.AddDate(0, 0, -1)); err != nil {
+	figuresMatchRecomputed(t, s, imported, at)
+}
+
+// storedFigures is every conversation's stored figures, one line each.
+func storedFigures(t *testing.T, s *models.Store) string {
+	t.Helper()
+	var rows []string
+	err := s.DB().Raw(`SELECT concat_ws('|', external_id, buyer, started_at, ended_at, messages, buyer_messages, agent_messages,
+		first_response_secs, longest_gap_secs, slow_replies, unanswered, agent_nicks, flags, flag_points, received_by)
+		FROM chat_conversations ORDER BY external_id`).Scan(&rows).Error
+	if err != nil {
 		t.Fatal(err)
 	}
-	if recomputed := figures(); recomputed != imported {
+	return strings.Join(rows, "\n")
+}
+
+// figuresMatchRecomputed recomputes the chats since the day before from
+// their stored messages and fails if any figure differs from imported.
+func figuresMatchRecomputed(t *testing.T, s *models.Store, imported string, since time.Time) {
+	t.Helper()
+	if _, err := s.RecomputeChats(context.Background(), since.AddDate(0, 0, -1)); err != nil {
+		t.Fatal(err)
+	}
+	if recomputed := storedFigures(t, s); recomputed != imported {
 		a, b := strings.Split(imported, "\n"), strings.Split(recomputed, "\n")
 		for i := range a {
 			if i < len(b) && a[i] != b[i] {
@@ -330,5 +342,103 @@ func TestImportedFiguresMatchStoredMessages(t *testing.T) {
 			}
 		}
 		t.Fatal("imported figures differ from the stored messages'")
+	}
+}
+
+// An export may be grouped by conversation, sorted by time (conversations
+// interleaved), or both with a conversation turning up again far later.
+// Whatever the order, every distinct line is stored once, a conversation
+// counts once and its figures cover all its lines. A bad line after a
+// batch has been written still leaves nothing behind.
+func TestImportGroupsLinesInAnyOrder(t *testing.T) {
+	const chatIdleLines = 20000 // models.chatIdleLines
+	s, _ := newStore(t)
+	at := time.Date(2026, 11, 11, 0, 0, 0, 0, shanghai)
+	texts := []string{"在吗", "亲，在的，有什么可以帮您", "能便宜点吗", "请稍等", "抱歉久等了", "谢谢亲"}
+	line := func(conv string, step int, sec int) string {
+		sender := "buyer"
+		if step%2 == 1 {
+			sender = "agent"
+		}
+		return fmt.Sprintf("%s,b-%s,店:客服%d,%s,%s,%s", conv, conv, len(conv)%7, sender,
+			at.Add(time.Duration(sec)*time.Second).Format("2006-01-02 15:04:05"), texts[step%len(texts)])
+	}
+	var lines []string
+	// "back" opens the file and returns after more than a batch.
+	lines = append(lines, line("back", 0, 0), line("back", 1, 30), line("back", 2, 60))
+	// 2,500 conversations of 10 lines, grouped.
+	for c := 0; c < 2500; c++ {
+		for step := 0; step < 10; step++ {
+			lines = append(lines, line(fmt.Sprintf("g%d", c), step, c*10+step*20))
+		}
+	}
+	// "back" again: a line it had, two new ones and one of those twice.
+	lines = append(lines, line("back", 2, 60), line("back", 3, 90), line("back", 4, 4000), line("back", 3, 90))
+	// 2,000 conversations of 12 lines, interleaved as a time-sorted export
+	// would have them: each conversation's lines 150 lines apart.
+	for i := 0; i < 24000; i++ {
+		c, step := i%2000, i/2000
+		lines = append(lines, line(fmt.Sprintf("t%d", c), step, 50000+i))
+	}
+	// 2,200 more grouped conversations, then "back" once more, repeating a
+	// line of its second visit (by now written in an earlier batch).
+	for c := 0; c < 2200; c++ {
+		for step := 0; step < 10; step++ {
+			lines = append(lines, line(fmt.Sprintf("h%d", c), step, 80000+c*10+step*20))
+		}
+	}
+	lines = append(lines, line("back", 3, 90), line("back", 5, 4100))
+	header := "conversation_id,buyer,agent,sender,sent_at,text\n"
+	res, err := importString(t, s, header+strings.Join(lines, "\n")+"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := models.ChatImport{Rows: int64(len(lines)), Added: int64(len(lines)) - 3, Duplicates: 3, Conversations: 1 + 2500 + 2000 + 2200}
+	if res.Rows != want.Rows || res.Added != want.Added || res.Duplicates != want.Duplicates || res.Conversations != want.Conversations {
+		t.Errorf("import %+v, want rows %d added %d duplicates %d conversations %d", res, want.Rows, want.Added, want.Duplicates, want.Conversations)
+	}
+	if n := count(t, s, `SELECT count(*) FROM chat_messages`); n != want.Added {
+		t.Errorf("%d messages stored, want %d", n, want.Added)
+	}
+	if n := count(t, s, `SELECT messages FROM chat_conversations WHERE external_id = 'back'`); n != 6 {
+		t.Errorf("the returning conversation has %d messages, want 6", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM chat_conversations`); n != want.Conversations {
+		t.Errorf("%d conversations stored, want %d", n, want.Conversations)
+	}
+	if n := count(t, s, `SELECT count(*) FROM chat_agent_nicks n
+		WHERE messages <> (SELECT count(*) FROM chat_messages m WHERE m.agent_nick = n.nick AND m.sender = 'agent')`); n != 0 {
+		t.Errorf("%d nicks' message counts differ from the stored messages", n)
+	}
+	figuresMatchRecomputed(t, s, storedFigures(t, s), at)
+
+	// 25,000 good new lines (more than a batch, so some are written before
+	// the end), then a bad one: refused whole, nothing kept.
+	var more []string
+	for i := 0; i < 25000; i++ {
+		more = append(more, line(fmt.Sprintf("n%d", i/10), i%10, 90000+i))
+	}
+	more = append(more, "n-bad,b,店:客服1,robot,2026-11-12 09:00:00,?")
+	res, err = importString(t, s, header+strings.Join(more, "\n")+"\n")
+	if !errors.Is(err, models.ErrImportRejected) || res.ProblemCount != 1 || res.Problems[0].Line != 25002 {
+		t.Fatalf("a file with a bad last line: %v %+v", err, res.Problems)
+	}
+	if n := count(t, s, `SELECT count(*) FROM chat_messages`); n != want.Added {
+		t.Errorf("a refused file changed the messages: %d, want %d", n, want.Added)
+	}
+
+	// A conversation that went idle and came back before its batch was
+	// written is still one conversation.
+	more = []string{line("twice", 0, 100000), line("twice", 1, 100010)}
+	for i := 0; i < chatIdleLines; i++ {
+		more = append(more, line("big", i, 100000+i))
+	}
+	more = append(more, line("twice", 1, 100010), line("twice", 2, 100020))
+	res, err = importString(t, s, header+strings.Join(more, "\n")+"\n")
+	if err != nil || res.Added != int64(len(more))-1 || res.Conversations != 2 {
+		t.Fatalf("a conversation back within its batch: %v %+v", err, res)
+	}
+	if n := count(t, s, `SELECT messages FROM chat_conversations WHERE external_id = 'twice'`); n != 3 {
+		t.Errorf("it has %d messages, want 3", n)
 	}
 }
