@@ -94,13 +94,12 @@ func (s *Store) ListBadReviews(ctx context.Context, f BadReviewFilter) (BadRevie
 	if !f.Before.IsZero() {
 		q = q.Where("(reviewed_at, id) < (?, ?)", f.Before.At, f.Before.ID)
 	}
-	var rows []BadReview
-	if err := q.Order("reviewed_at DESC, id DESC").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+	var err error
+	if page.Cases, err = findBadReviews(q.Order("reviewed_at DESC, id DESC").Limit(f.Limit + 1)); err != nil {
 		return page, fmt.Errorf("models: unable to list bad reviews: %w", err)
 	}
-	page.Cases = rows
-	if len(rows) > f.Limit {
-		page.Cases = rows[:f.Limit]
+	if len(page.Cases) > f.Limit {
+		page.Cases = page.Cases[:f.Limit]
 		last := page.Cases[f.Limit-1]
 		page.Next = AuditCursor{At: last.ReviewedAt, ID: last.ID}
 	}
@@ -115,17 +114,34 @@ type CaseAgent struct {
 }
 
 // CaseAgents lists active agents with their open cases, fewest first.
+// Scanned by hand: the board reads the whole team on every manager's view.
 func (s *Store) CaseAgents(ctx context.Context) ([]CaseAgent, error) {
-	var out []CaseAgent
-	err := s.conn(ctx).Raw(`
-		SELECT u.id, coalesce(nullif(u.display_name, ''), u.username) AS name, count(b.id) AS open_cases
-		  FROM users u LEFT JOIN bad_reviews b ON b.agent_id = u.id AND b.status IN ?
-		 WHERE u.role = 'agent' AND NOT u.disabled
-		 GROUP BY u.id ORDER BY open_cases, u.id`, BadReviewOpenStatuses).Scan(&out).Error
+	out, err := s.caseAgents(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("models: unable to list case agents: %w", err)
 	}
 	return out, nil
+}
+
+func (s *Store) caseAgents(ctx context.Context) ([]CaseAgent, error) {
+	rows, err := s.conn(ctx).Raw(`
+		SELECT u.id, coalesce(nullif(u.display_name, ''), u.username) AS name, count(b.id) AS open_cases
+		  FROM users u LEFT JOIN bad_reviews b ON b.agent_id = u.id AND b.status IN ?
+		 WHERE u.role = 'agent' AND NOT u.disabled
+		 GROUP BY u.id ORDER BY open_cases, u.id`, BadReviewOpenStatuses).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CaseAgent
+	for rows.Next() {
+		var a CaseAgent
+		if err := rows.Scan(&a.ID, &a.Name, &a.OpenCases); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 // Suggestion is the agent suggested for a new case, with why (the board
@@ -200,12 +216,12 @@ func SuggestAgents(cases []BadReview, agents []CaseAgent, duty Duty) map[int64]S
 // OpenCasesOf lists an agent's open cases, soonest due first (today page,
 // handover).
 func (s *Store) OpenCasesOf(ctx context.Context, agentID int64, limit int) ([]BadReview, error) {
-	var out []BadReview
-	q := s.conn(ctx).Where("status IN ?", BadReviewOpenStatuses)
+	q := s.conn(ctx).Model(&BadReview{}).Where("status IN ?", BadReviewOpenStatuses)
 	if agentID != 0 {
 		q = q.Where("agent_id = ?", agentID)
 	}
-	if err := q.Order("due_at NULLS LAST, id").Limit(limit).Find(&out).Error; err != nil {
+	out, err := findBadReviews(q.Order("due_at NULLS LAST, id").Limit(limit))
+	if err != nil {
 		return nil, fmt.Errorf("models: unable to list open cases: %w", err)
 	}
 	return out, nil
@@ -214,8 +230,8 @@ func (s *Store) OpenCasesOf(ctx context.Context, agentID int64, limit int) ([]Ba
 // OverdueCases lists open cases past their deadline, most overdue first
 // (the manager's today page).
 func (s *Store) OverdueCases(ctx context.Context, now time.Time, limit int) ([]BadReview, error) {
-	var out []BadReview
-	err := s.conn(ctx).Where("status IN ? AND due_at < ?", BadReviewOpenStatuses, now).Order("due_at, id").Limit(limit).Find(&out).Error
+	out, err := findBadReviews(s.conn(ctx).Model(&BadReview{}).
+		Where("status IN ? AND due_at < ?", BadReviewOpenStatuses, now).Order("due_at, id").Limit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("models: unable to list overdue cases: %w", err)
 	}
