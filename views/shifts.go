@@ -3,7 +3,9 @@ package views
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,6 +25,12 @@ type RotaView struct {
 	WeekendGap map[string]int
 	Notices    []models.ShiftNotice // changes to published weeks not yet acknowledged
 	Today      time.Time
+}
+
+// GapTeams lists the teams of the fairness gaps in a fixed order (a map's
+// order changed on every view).
+func (v RotaView) GapTeams() []string {
+	return slices.Sorted(maps.Keys(v.LateGap))
 }
 
 // CellView is one editable cell of the grid.

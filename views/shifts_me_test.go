@@ -42,3 +42,25 @@ func TestTeamWeekCells(t *testing.T) {
 		t.Errorf("cells %q, want %q", got, want)
 	}
 }
+
+// The fairness line names the teams in the same order on every view.
+func TestRotaFairnessTeamsInOrder(t *testing.T) {
+	v := RotaView{LateGap: map[string]int{"pre": 1, "after": 2, "night": 3, "vip": 4}, WeekendGap: map[string]int{"pre": 5}}
+	var first string
+	for i := 0; i < 20; i++ {
+		var buf bytes.Buffer
+		if err := RotaFairness(v).Render(i18n.WithLocale(context.Background(), i18n.EN), &buf); err != nil {
+			t.Fatal(err)
+		}
+		doc, err := goquery.NewDocumentFromReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		line := doc.Find("p.help").Text()
+		if first == "" {
+			first = line
+		} else if line != first {
+			t.Fatalf("the fairness line changed between views:\n%s\n%s", first, line)
+		}
+	}
+}
