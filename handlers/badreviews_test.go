@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/xuri/excelize/v2"
 
 	"kefudesk/models"
@@ -290,5 +291,30 @@ func TestBadReviewAgentTakesWhenShopAllows(t *testing.T) {
 	a.store.DB().Raw(`SELECT agent_id FROM bad_reviews WHERE id = ?`, ids["H2"]).Scan(&agent)
 	if agent != a.users[models.RoleAgent].ID {
 		t.Errorf("taken by %d", agent)
+	}
+}
+
+// The manager's today card counts every overdue case and names the five
+// most overdue (it read up to 500 whole cases to count them, and said 500
+// when there were more).
+func TestTodayCountsEveryOverdueCase(t *testing.T) {
+	a, ids := badReviewApp(t)
+	agent := a.users[models.RoleAgent]
+	err := a.store.DB().Exec(`
+		INSERT INTO bad_reviews (review_no, order_no, buyer, rating, first_rating, content, item, reviewed_at, status, agent_id, assigned_at, due_at)
+		SELECT 'late-' || g, order_no, buyer || g, rating, first_rating, content, item, reviewed_at, 'assigned', ?,
+		       timestamptz '2026-10-20 10:00+08', timestamptz '2026-10-23 10:00+08' + g * interval '1 minute'
+		  FROM bad_reviews, generate_series(1, 503) g WHERE id = ?`, agent.ID, ids["H1"]).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := a.loginAs(models.RoleManager).get("/").doc(t)
+	if got := d.Find(`[data-testid="badreviews-overdue"]`).Text(); got != "503 条已逾期" {
+		t.Errorf("overdue count %q, want 503 条已逾期", got)
+	}
+	var named []string
+	d.Find(`[data-testid="overdue-case"] a`).Each(func(_ int, s *goquery.Selection) { named = append(named, s.Text()) })
+	if len(named) != 5 || named[0] != "tb_王1" || named[4] != "tb_王5" {
+		t.Errorf("named %q, want the five most overdue", named)
 	}
 }

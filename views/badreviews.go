@@ -203,14 +203,20 @@ type AgentReviewsView struct {
 	Settings models.Settings
 }
 
+// TodayOverdueShown is how many overdue cases the manager's today card
+// names; the rest are a link to the board's overdue filter.
+const TodayOverdueShown = 5
+
 // BadReviewToday is the bad-review card on the today page.
 type BadReviewToday struct {
-	Mine      []models.BadReview // an agent's open cases
-	IsAgent   bool
-	Overdue   []models.BadReview // the manager's overdue cases
-	New       int64
-	Escalated int64 // difficult buyers and rights complaints waiting for the manager
-	Now       time.Time
+	Mine    []models.BadReview // an agent's open cases
+	IsAgent bool
+	Overdue []models.BadReview // the manager's most overdue cases, up to TodayOverdueShown
+	// OverdueCount is how many cases are overdue in all.
+	OverdueCount int64
+	New          int64
+	Escalated    int64 // difficult buyers and rights complaints waiting for the manager
+	Now          time.Time
 }
 
 // Rate writes a share (0-1) as a whole percentage.

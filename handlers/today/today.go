@@ -20,6 +20,7 @@ type Store interface {
 	OpenAppeals(ctx context.Context, limit int) ([]models.OpenAppeal, error)
 	OpenCasesOf(ctx context.Context, agentID int64, limit int) ([]models.BadReview, error)
 	OverdueCases(ctx context.Context, now time.Time, limit int) ([]models.BadReview, error)
+	OverdueCaseCount(ctx context.Context, now time.Time) (int64, error)
 	CaseCount(ctx context.Context, status string) (int64, error)
 	OpenDisputes(ctx context.Context, limit int) ([]models.DisputeItem, error)
 	DisputesToAnswer(ctx context.Context, userID int64, now time.Time) ([]models.DisputeItem, error)
@@ -140,7 +141,12 @@ func (h *Handler) badReviews(c echo.Context, v *views.TodayView) error {
 			return err
 		}
 	case models.RoleManager:
-		if br.Overdue, err = h.store.OverdueCases(ctx, v.Now, 500); err != nil {
+		// The card counts every overdue case and names the first few;
+		// a busy shop has thousands, read only to be counted.
+		if br.Overdue, err = h.store.OverdueCases(ctx, v.Now, views.TodayOverdueShown); err != nil {
+			return err
+		}
+		if br.OverdueCount, err = h.store.OverdueCaseCount(ctx, v.Now); err != nil {
 			return err
 		}
 		if br.New, err = h.store.CaseCount(ctx, models.BadReviewNew); err != nil {
