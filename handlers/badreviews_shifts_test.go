@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"kefudesk/models"
 )
 
@@ -16,14 +18,7 @@ import (
 func TestBadReviewCaseInTheShiftHandover(t *testing.T) {
 	s := newShiftShop(t)
 	ctx := context.Background()
-	day := time.Date(2026, 11, 11, 0, 0, 0, 0, time.UTC)
-	for i, shift := range []string{"", "early", "late", ""} {
-		err := s.store.DB().Exec(`UPDATE shift_assignments SET shift = ? WHERE user_id = ? AND day = ?::date`,
-			shift, s.agents[i].ID, day.Format(time.DateOnly)).Error
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	meiOffOnWednesday(t, s)
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
 	if _, err := s.store.ImportBadReviews(ctx, models.SystemActor, strings.NewReader(badReviewCSV), "r.csv", shanghai, nil); err != nil {
 		t.Fatal(err)
@@ -77,5 +72,59 @@ func TestBadReviewCaseInTheShiftHandover(t *testing.T) {
 	}
 	if got := mgr.get("/reviews/handover").doc(t).Find(`[data-testid=handover-shifts] a`).AttrOr("href", ""); got != "/shifts/handover" {
 		t.Errorf("bad-review handover links to %q", got)
+	}
+}
+
+// A big team hands hundreds of cases to a shift: the today page and my
+// shifts name the ten most urgent, count them all and link to the handover
+// page, which lists every one.
+func TestHandoverNamesTheMostUrgentCases(t *testing.T) {
+	s := newShiftShop(t)
+	meiOffOnWednesday(t, s)
+	// 23 open cases of mei's (off today), due an hour apart.
+	err := s.store.DB().Exec(`
+		INSERT INTO bad_reviews (review_no, order_no, buyer, rating, first_rating, content, item, reviewed_at, status, agent_id, assigned_at, due_at)
+		SELECT 'c-' || g, 'o-' || g, 'tb_' || lpad(g::text, 2, '0'), 'bad', 'bad', '质量差', '开衫', timestamptz '2026-11-10 09:00+08',
+		       'assigned', ?, timestamptz '2026-11-10 10:00+08', timestamptz '2026-11-13 10:00+08' + g * interval '1 hour'
+		  FROM generate_series(1, 23) g`, s.agents[0].ID).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	hua := s.loginName("hua")
+	for _, path := range []string{"/", "/shifts/me"} {
+		d := hua.get(path).doc(t)
+		var buyers []string
+		d.Find(`[data-testid=handover-waiting] [data-testid=handover-case] a`).Each(func(_ int, a *goquery.Selection) { buyers = append(buyers, a.Text()) })
+		if len(buyers) != models.HandoverCasesShown || buyers[0] != "tb_01" || buyers[9] != "tb_10" {
+			t.Errorf("%s names %q, want tb_01 to tb_10", path, buyers)
+		}
+		if got := d.Find(`[data-testid=handover-waiting] h2`).Text(); got != "交接给你的事（23）" {
+			t.Errorf("%s heading %q", path, got)
+		}
+		more := d.Find(`[data-testid=handover-more]`)
+		if more.Text() != "还有 13 个差评案件，在交接页 →" || more.AttrOr("href", "") != "/shifts/handover" {
+			t.Errorf("%s more link %q -> %q", path, more.Text(), more.AttrOr("href", ""))
+		}
+	}
+	d := hua.get("/shifts/handover").doc(t)
+	if n := d.Find(`[data-testid=handover-waiting] [data-testid=handover-case]`).Length(); n != 23 {
+		t.Errorf("the handover page lists %d cases, want 23", n)
+	}
+	if d.Find(`[data-testid=handover-more]`).Length() != 0 {
+		t.Error("the handover page links to itself for more")
+	}
+}
+
+// meiOffOnWednesday publishes 2026-11-11 as mei off, hua early, qing late,
+// peng off.
+func meiOffOnWednesday(t *testing.T, s *shiftShop) {
+	t.Helper()
+	day := time.Date(2026, 11, 11, 0, 0, 0, 0, time.UTC)
+	for i, shift := range []string{"", "early", "late", ""} {
+		err := s.store.DB().Exec(`UPDATE shift_assignments SET shift = ? WHERE user_id = ? AND day = ?::date`,
+			shift, s.agents[i].ID, day.Format(time.DateOnly)).Error
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }

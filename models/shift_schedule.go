@@ -120,7 +120,8 @@ type ShiftsToday struct {
 	Shift         ShiftDay
 	HasShift      bool // a published cell for today exists
 	Handover      []HandoverItem
-	Cases         []HandoverBadReview // open bad-review cases in my handover
+	Cases         []HandoverBadReview // the most urgent open bad-review cases in my handover
+	CasesMore     int                 // how many more there are (on the handover page)
 	Unread        int                 // my unacknowledged changes (agent) / everyone's (manager)
 	Manager       bool
 	OpenHandover  int
@@ -162,9 +163,11 @@ func (s *Store) ShiftsToday(ctx context.Context, u User, now time.Time) (ShiftsT
 	if out.Handover, err = s.OpenHandover(ctx, u.ID); err != nil {
 		return out, err
 	}
-	if out.Cases, err = s.HandoverBadReviews(ctx, u.ID, out.Today); err != nil {
+	var total int
+	if out.Cases, total, err = s.HandoverBadReviewsFirst(ctx, u.ID, out.Today, HandoverCasesShown); err != nil {
 		return out, err
 	}
+	out.CasesMore = total - len(out.Cases)
 	notices, err := s.OpenNotices(ctx, u.ID)
 	out.Unread = len(notices)
 	return out, err

@@ -100,7 +100,7 @@ func HandoverPage(v HandoverView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = HandoverWaiting(v.Waiting, v.Cases, v.Today, v.Now).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = HandoverWaiting(v.Waiting, v.Cases, 0, v.Today, v.Now).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

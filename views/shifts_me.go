@@ -19,7 +19,8 @@ type MyShiftsView struct {
 	Days        []models.ShiftDay
 	Types       []rota.ShiftType
 	Handover    []models.HandoverItem
-	Cases       []models.HandoverBadReview // open bad-review cases in my handover
+	Cases       []models.HandoverBadReview // the most urgent open bad-review cases in my handover
+	CasesMore   int                        // how many more the handover page lists
 	Now         time.Time
 	Notices     []models.ShiftNotice
 	AskedOfMe   int // swap requests waiting for my answer

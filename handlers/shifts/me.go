@@ -25,7 +25,7 @@ func (h *Handler) Me(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cases, err := h.store.HandoverBadReviews(ctx, u.ID, today)
+	cases, total, err := h.store.HandoverBadReviewsFirst(ctx, u.ID, today, models.HandoverCasesShown)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (h *Handler) Me(c echo.Context) error {
 		return err
 	}
 	v := views.MyShiftsView{Today: today, Days: days, Types: models.RotaParams(web.Settings(c)).Types, Handover: items,
-		Cases: cases, Now: h.now(), Notices: notices, CalendarURL: calendarURL(c, tok)}
+		Cases: cases, CasesMore: total - len(cases), Now: h.now(), Notices: notices, CalendarURL: calendarURL(c, tok)}
 	for _, s := range swaps {
 		if s.ColleagueID == u.ID && s.Status == models.SwapProposed {
 			v.AskedOfMe++
