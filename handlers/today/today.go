@@ -15,8 +15,8 @@ import (
 
 // Store is what the cards read.
 type Store interface {
-	InspectorQueue(ctx context.Context, inspectorID int64, limit int) ([]models.QueueItem, error)
-	AgentReviews(ctx context.Context, agentID int64, limit int) ([]models.Review, error)
+	InspectorQueueCount(ctx context.Context, inspectorID int64, today time.Time) (open, overdue int, err error)
+	UnreadReviewCount(ctx context.Context, agentID int64) (int64, error)
 	OpenAppeals(ctx context.Context, limit int) ([]models.OpenAppeal, error)
 	OpenCasesOf(ctx context.Context, agentID int64, limit int) ([]models.BadReview, error)
 	OverdueCases(ctx context.Context, now time.Time, limit int) ([]models.BadReview, error)
@@ -24,7 +24,7 @@ type Store interface {
 	CaseCount(ctx context.Context, status string) (int64, error)
 	OpenDisputes(ctx context.Context, limit int) ([]models.DisputeItem, error)
 	DisputesToAnswer(ctx context.Context, userID int64, now time.Time) ([]models.DisputeItem, error)
-	DueVisits(ctx context.Context, agentID int64, today time.Time, limit int) ([]models.VisitRow, error)
+	VisitCounts(ctx context.Context, agentID int64, today time.Time) (due, overdue int, err error)
 	OverdueVisits(ctx context.Context, today time.Time, limit int) ([]models.VisitRow, error)
 	ShiftsToday(ctx context.Context, u models.User, now time.Time) (models.ShiftsToday, error)
 }
@@ -50,13 +50,15 @@ func (h *Handler) Show(c echo.Context) error {
 	u := web.User(c)
 	now := h.now()
 	v := views.TodayView{Name: u.Name(), Date: views.LongDate(web.Locale(c), now.In(web.Loc(c))), Now: now}
+	// The cards show counts: they are counted in SQL, not by reading
+	// every row they stand for.
 	switch u.Role {
 	case models.RoleQC, models.RoleManager:
-		q, err := h.store.InspectorQueue(ctx, u.ID, 200)
+		open, overdue, err := h.store.InspectorQueueCount(ctx, u.ID, models.DayOf(now, web.Loc(c)))
 		if err != nil {
 			return err
 		}
-		v.Queue, v.HasQueue = q, true
+		v.Queue, v.QueueOverdue, v.HasQueue = open, overdue, true
 		if u.Role == models.RoleManager {
 			ap, err := h.store.OpenAppeals(ctx, 500)
 			if err != nil {
@@ -65,16 +67,11 @@ func (h *Handler) Show(c echo.Context) error {
 			v.Appeals, v.HasAppeals = ap, true
 		}
 	case models.RoleAgent:
-		rs, err := h.store.AgentReviews(ctx, u.ID, 100)
+		n, err := h.store.UnreadReviewCount(ctx, u.ID)
 		if err != nil {
 			return err
 		}
-		for _, r := range rs {
-			if r.AcknowledgedAt == nil {
-				v.UnreadReviews = append(v.UnreadReviews, r)
-			}
-		}
-		v.HasReviews = true
+		v.UnreadReviews, v.HasReviews = n, true
 	}
 	if err := h.badReviews(c, &v); err != nil {
 		return err
@@ -100,22 +97,17 @@ func (h *Handler) Show(c echo.Context) error {
 	day := now.In(web.Loc(c))
 	switch u.Role {
 	case models.RoleAgent:
-		due, err := h.store.DueVisits(ctx, u.ID, day, 500)
+		due, overdue, err := h.store.VisitCounts(ctx, u.ID, day)
 		if err != nil {
 			return err
 		}
-		v.Visits = views.VisitsToday{Show: true, Due: len(due)}
-		for _, x := range due {
-			if x.Overdue(day) {
-				v.Visits.Overdue++
-			}
-		}
+		v.Visits = views.VisitsToday{Show: true, Due: due, Overdue: overdue}
 	case models.RoleManager:
-		late, err := h.store.OverdueVisits(ctx, day, 1000)
+		_, overdue, err := h.store.VisitCounts(ctx, 0, day)
 		if err != nil {
 			return err
 		}
-		v.Visits = views.VisitsToday{Show: true, Manager: true, Overdue: len(late)}
+		v.Visits = views.VisitsToday{Show: true, Manager: true, Overdue: overdue}
 	}
 	if u.Role != models.RoleAdmin {
 		st, err := h.store.ShiftsToday(ctx, *u, now)
