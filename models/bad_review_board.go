@@ -238,26 +238,6 @@ func (s *Store) OverdueCases(ctx context.Context, now time.Time, limit int) ([]B
 	return out, nil
 }
 
-// OverdueCaseCount is how many open cases are past their deadline (an
-// index-only scan of bad_reviews_due_idx).
-func (s *Store) OverdueCaseCount(ctx context.Context, now time.Time) (int64, error) {
-	var n int64
-	if err := s.conn(ctx).Model(&BadReview{}).Where("status IN ? AND due_at < ?", BadReviewOpenStatuses, now).Count(&n).Error; err != nil {
-		return 0, fmt.Errorf("models: unable to count overdue cases: %w", err)
-	}
-	return n, nil
-}
-
-// CaseCount is how many cases have status (new ones wait to be assigned,
-// escalated ones wait for the store manager).
-func (s *Store) CaseCount(ctx context.Context, status string) (int64, error) {
-	var n int64
-	if err := s.conn(ctx).Model(&BadReview{}).Where("status = ?", status).Count(&n).Error; err != nil {
-		return 0, fmt.Errorf("models: unable to count %s cases: %w", status, err)
-	}
-	return n, nil
-}
-
 // HandoverCase is an unfinished case with its latest contact, for the next shift.
 type HandoverCase struct {
 	BadReview

@@ -294,17 +294,6 @@ func (s *Store) ReviewsOfChat(ctx context.Context, chatID int64) ([]Review, erro
 }
 
 // AgentReviews lists an agent's finished reviews, newest first.
-// UnreadReviewCount is how many of an agent's finished reviews they have
-// not acknowledged yet (the today page's card).
-func (s *Store) UnreadReviewCount(ctx context.Context, agentID int64) (int64, error) {
-	var n int64
-	err := s.conn(ctx).Model(&Review{}).Where("agent_id = ? AND status = 'submitted' AND acknowledged_at IS NULL", agentID).Count(&n).Error
-	if err != nil {
-		return 0, fmt.Errorf("models: unable to count unread reviews of agent %d: %w", agentID, err)
-	}
-	return n, nil
-}
-
 func (s *Store) AgentReviews(ctx context.Context, agentID int64, limit int) ([]Review, error) {
 	var out []Review
 	err := s.conn(ctx).Where("agent_id = ? AND status = 'submitted'", agentID).

@@ -313,21 +313,6 @@ func (q QueueItem) Overdue(now time.Time, loc *time.Location) bool {
 	return q.DueOn.Before(today)
 }
 
-// InspectorQueueCount is how many chats wait in an inspector's queue and
-// how many of them are past their due day (today is the shop's date), for
-// the today page, which shows only the counts.
-func (s *Store) InspectorQueueCount(ctx context.Context, inspectorID int64, today time.Time) (open, overdue int, err error) {
-	err = s.conn(ctx).Raw(`
-		SELECT count(*), count(*) FILTER (WHERE x.due_on < ?::date)
-		  FROM review_assignments x
-		  LEFT JOIN reviews r ON r.conversation_id = x.conversation_id AND r.agent_nick = x.agent_nick
-		 WHERE x.inspector_id = ? AND r.status IS DISTINCT FROM 'submitted'`, dateStr(today), inspectorID).Row().Scan(&open, &overdue)
-	if err != nil {
-		return 0, 0, fmt.Errorf("models: unable to count queue of %d: %w", inspectorID, err)
-	}
-	return open, overdue, nil
-}
-
 // InspectorQueue lists an inspector's assignments not yet submitted,
 // soonest due first.
 func (s *Store) InspectorQueue(ctx context.Context, inspectorID int64, limit int) ([]QueueItem, error) {

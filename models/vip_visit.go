@@ -78,21 +78,6 @@ func (s *Store) DueVisits(ctx context.Context, agentID int64, today time.Time, l
 	return out, nil
 }
 
-// VisitCounts is how many open visits are due by today (the shop's
-// calendar day) and how many of those are past their due day: one agent's,
-// or everyone's for agentID 0 (the today page's card).
-func (s *Store) VisitCounts(ctx context.Context, agentID int64, today time.Time) (due, overdue int, err error) {
-	day := dateOnly(today).Format(time.DateOnly)
-	err = s.conn(ctx).Raw(`
-		SELECT count(*), count(*) FILTER (WHERE due_on < ?::date)
-		  FROM vip_visits WHERE status = 'open' AND due_on <= ?::date AND (? = 0 OR agent_id = ?)`,
-		day, day, agentID, agentID).Row().Scan(&due, &overdue)
-	if err != nil {
-		return 0, 0, fmt.Errorf("models: unable to count due visits: %w", err)
-	}
-	return due, overdue, nil
-}
-
 // OverdueVisits lists open visits past their due day, for managers.
 func (s *Store) OverdueVisits(ctx context.Context, today time.Time, limit int) ([]VisitRow, error) {
 	var out []VisitRow

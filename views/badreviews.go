@@ -213,9 +213,9 @@ type BadReviewToday struct {
 	IsAgent bool
 	Overdue []models.BadReview // the manager's most overdue cases, up to TodayOverdueShown
 	// OverdueCount is how many cases are overdue in all.
-	OverdueCount int64
-	New          int64
-	Escalated    int64 // difficult buyers and rights complaints waiting for the manager
+	OverdueCount int
+	New          int
+	Escalated    int // difficult buyers and rights complaints waiting for the manager
 	Now          time.Time
 }
 

@@ -24,7 +24,7 @@ type TodayView struct {
 	Queue         int // chats waiting in the inspector's queue
 	QueueOverdue  int // of which past their due day
 	HasReviews    bool
-	UnreadReviews int64 // the agent's finished reviews not yet acknowledged
+	UnreadReviews int // the agent's finished reviews not yet acknowledged
 	HasAppeals    bool
 	Appeals       []models.OpenAppeal
 	BadReviews    *BadReviewToday

@@ -15,16 +15,12 @@ import (
 
 // Store is what the cards read.
 type Store interface {
-	InspectorQueueCount(ctx context.Context, inspectorID int64, today time.Time) (open, overdue int, err error)
-	UnreadReviewCount(ctx context.Context, agentID int64) (int64, error)
+	TodayCounts(ctx context.Context, u models.User, now time.Time, loc *time.Location) (models.TodayCounts, error)
 	OpenAppeals(ctx context.Context, limit int) ([]models.OpenAppeal, error)
 	OpenCasesOf(ctx context.Context, agentID int64, limit int) ([]models.BadReview, error)
 	OverdueCases(ctx context.Context, now time.Time, limit int) ([]models.BadReview, error)
-	OverdueCaseCount(ctx context.Context, now time.Time) (int64, error)
-	CaseCount(ctx context.Context, status string) (int64, error)
 	OpenDisputes(ctx context.Context, limit int) ([]models.DisputeItem, error)
 	DisputesToAnswer(ctx context.Context, userID int64, now time.Time) ([]models.DisputeItem, error)
-	VisitCounts(ctx context.Context, agentID int64, today time.Time) (due, overdue int, err error)
 	OverdueVisits(ctx context.Context, today time.Time, limit int) ([]models.VisitRow, error)
 	ShiftsToday(ctx context.Context, u models.User, now time.Time) (models.ShiftsToday, error)
 }
@@ -50,15 +46,14 @@ func (h *Handler) Show(c echo.Context) error {
 	u := web.User(c)
 	now := h.now()
 	v := views.TodayView{Name: u.Name(), Date: views.LongDate(web.Locale(c), now.In(web.Loc(c))), Now: now}
-	// The cards show counts: they are counted in SQL, not by reading
-	// every row they stand for.
+	// The cards show counts, all counted in one statement.
+	n, err := h.store.TodayCounts(ctx, *u, now, web.Loc(c))
+	if err != nil {
+		return err
+	}
 	switch u.Role {
 	case models.RoleQC, models.RoleManager:
-		open, overdue, err := h.store.InspectorQueueCount(ctx, u.ID, models.DayOf(now, web.Loc(c)))
-		if err != nil {
-			return err
-		}
-		v.Queue, v.QueueOverdue, v.HasQueue = open, overdue, true
+		v.Queue, v.QueueOverdue, v.HasQueue = n.Queue, n.QueueOverdue, true
 		if u.Role == models.RoleManager {
 			ap, err := h.store.OpenAppeals(ctx, 500)
 			if err != nil {
@@ -67,13 +62,9 @@ func (h *Handler) Show(c echo.Context) error {
 			v.Appeals, v.HasAppeals = ap, true
 		}
 	case models.RoleAgent:
-		n, err := h.store.UnreadReviewCount(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		v.UnreadReviews, v.HasReviews = n, true
+		v.UnreadReviews, v.HasReviews = n.UnreadReviews, true
 	}
-	if err := h.badReviews(c, &v); err != nil {
+	if err := h.badReviews(c, &v, n); err != nil {
 		return err
 	}
 	// Orders: open disputes and their age for the manager; disputes over
@@ -94,20 +85,11 @@ func (h *Handler) Show(c echo.Context) error {
 		v.Orders.ToAnswer, v.Orders.HasToAnswer = ds, len(ds) > 0
 	}
 	// VIP visits: the agent's due and overdue ones, the team's overdue ones for a manager.
-	day := now.In(web.Loc(c))
 	switch u.Role {
 	case models.RoleAgent:
-		due, overdue, err := h.store.VisitCounts(ctx, u.ID, day)
-		if err != nil {
-			return err
-		}
-		v.Visits = views.VisitsToday{Show: true, Due: due, Overdue: overdue}
+		v.Visits = views.VisitsToday{Show: true, Due: n.VisitsDue, Overdue: n.VisitsOverdue}
 	case models.RoleManager:
-		_, overdue, err := h.store.VisitCounts(ctx, 0, day)
-		if err != nil {
-			return err
-		}
-		v.Visits = views.VisitsToday{Show: true, Manager: true, Overdue: overdue}
+		v.Visits = views.VisitsToday{Show: true, Manager: true, Overdue: n.VisitsOverdue}
 	}
 	if u.Role != models.RoleAdmin {
 		st, err := h.store.ShiftsToday(ctx, *u, now)
@@ -121,7 +103,7 @@ func (h *Handler) Show(c echo.Context) error {
 
 // badReviews adds the bad-review card: an agent's open cases, or for the
 // store manager the new cases to assign and the overdue ones.
-func (h *Handler) badReviews(c echo.Context, v *views.TodayView) error {
+func (h *Handler) badReviews(c echo.Context, v *views.TodayView, n models.TodayCounts) error {
 	ctx := c.Request().Context()
 	u := web.User(c)
 	br := views.BadReviewToday{Now: v.Now}
@@ -138,15 +120,7 @@ func (h *Handler) badReviews(c echo.Context, v *views.TodayView) error {
 		if br.Overdue, err = h.store.OverdueCases(ctx, v.Now, views.TodayOverdueShown); err != nil {
 			return err
 		}
-		if br.OverdueCount, err = h.store.OverdueCaseCount(ctx, v.Now); err != nil {
-			return err
-		}
-		if br.New, err = h.store.CaseCount(ctx, models.BadReviewNew); err != nil {
-			return err
-		}
-		if br.Escalated, err = h.store.CaseCount(ctx, models.BadReviewEscalated); err != nil {
-			return err
-		}
+		br.OverdueCount, br.New, br.Escalated = n.CasesOverdue, n.CasesNew, n.CasesEscalated
 	default:
 		return nil
 	}
