@@ -81,6 +81,7 @@ type caches struct {
 	rota  *versionedCache[rotaKey, []ShiftDay]
 	sales *versionedCache[salesKey, []salesAgentRow]
 	trend *versionedCache[salesKey, []salesTrendRow]
+	tags  *versionedCache[struct{}, []string]
 }
 
 func newCaches() caches {
@@ -89,6 +90,7 @@ func newCaches() caches {
 		rota:  newVersionedCache[rotaKey, []ShiftDay]("rota"),
 		sales: newVersionedCache[salesKey, []salesAgentRow]("sales"),
 		trend: newVersionedCache[salesKey, []salesTrendRow]("sales"),
+		tags:  newVersionedCache[struct{}, []string]("vip_tags"),
 	}
 }
 

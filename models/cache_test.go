@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -146,4 +147,47 @@ func TestCachedReadsSeeEveryWriterAtOnce(t *testing.T) {
 		t.Fatalf("without a counter: %q", got)
 	}
 	_ = boss
+}
+
+// The VIP list's tag choices are a kept copy too: a customer written by
+// any writer shows its tags on the next read, and a caller's change to
+// its slice stays its own.
+func TestVIPTagsFollowEveryWrite(t *testing.T) {
+	s, _ := newStore(t)
+	other := models.NewStore(s.DB())
+	ctx := context.Background()
+	tags := func(st *models.Store) string {
+		t.Helper()
+		ts, err := st.VIPTags(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(ts, ",")
+	}
+	if got := tags(s); got != "" {
+		t.Fatalf("no customers, tags %q", got)
+	}
+	if err := s.DB().Exec(`INSERT INTO vip_customers (buyer, tags) VALUES ('tb_a', '{大客户,复购}')`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got := tags(s); got != "复购,大客户" && got != "大客户,复购" {
+		t.Fatalf("after an insert by SQL: %q", got)
+	}
+	first := tags(s)
+	ts, _ := s.VIPTags(ctx)
+	ts[0] = "changed"
+	if got := tags(s); got != first {
+		t.Fatalf("a caller's change reached the copy: %q", got)
+	}
+	if got := tags(other); got != first {
+		t.Fatalf("another server: %q", got)
+	}
+	s.DB().Exec(`UPDATE vip_customers SET tags = '{生日}'`)
+	if got := tags(other); got != "生日" {
+		t.Fatalf("after an update, another server reads %q", got)
+	}
+	s.DB().Exec(`TRUNCATE vip_customers CASCADE`)
+	if got := tags(s); got != "" {
+		t.Fatalf("after TRUNCATE: %q", got)
+	}
 }

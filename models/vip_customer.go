@@ -233,12 +233,17 @@ func (s *Store) ListVIPs(ctx context.Context, f VIPFilter) (VIPPage, error) {
 	return p, nil
 }
 
-// VIPTags lists the tags in use, for the list form's choices.
+// VIPTags lists the tags in use, for the list form's choices. They are a
+// scan of every customer, so the server keeps a copy while the vip_tags
+// counter stands (migration 00055); callers get their own slice.
 func (s *Store) VIPTags(ctx context.Context) ([]string, error) {
-	var tags []string
-	err := s.conn(ctx).Raw(`SELECT DISTINCT unnest(tags) AS t FROM vip_customers ORDER BY t`).Scan(&tags).Error
+	tags, err := s.tags.get(ctx, s, struct{}{}, func(ctx context.Context) ([]string, error) {
+		var tags []string
+		err := s.conn(ctx).Raw(`SELECT DISTINCT unnest(tags) AS t FROM vip_customers ORDER BY t`).Scan(&tags).Error
+		return tags, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("models: unable to list VIP tags: %w", err)
 	}
-	return tags, nil
+	return slices.Clone(tags), nil
 }
