@@ -113,6 +113,24 @@ func TestHandoverNamesTheMostUrgentCases(t *testing.T) {
 	if d.Find(`[data-testid=handover-more]`).Length() != 0 {
 		t.Error("the handover page links to itself for more")
 	}
+	// The manager's handover page lists the first 500 open cases and
+	// counts them all.
+	err = s.store.DB().Exec(`
+		INSERT INTO bad_reviews (review_no, order_no, buyer, rating, first_rating, content, item, reviewed_at, status, agent_id, assigned_at, due_at)
+		SELECT 'm-' || g, 'mo-' || g, 'tb_m' || g, 'bad', 'bad', '质量差', '开衫', timestamptz '2026-11-10 09:00+08',
+		       'assigned', ?, timestamptz '2026-11-10 10:00+08', timestamptz '2026-11-14 10:00+08'
+		  FROM generate_series(1, 480) g`, s.agents[1].ID).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = s.loginAs(models.RoleManager).get("/shifts/handover").doc(t)
+	cases := d.Find(`[data-testid=handover-cases]`)
+	if got := cases.Find("h2").Text(); got != "未完成的中差评（503）" {
+		t.Errorf("manager's handover heading %q, want 503 cases", got)
+	}
+	if n := cases.Find(`[data-testid=handover-case]`).Length(); n != models.HandoverPageCases {
+		t.Errorf("manager's handover lists %d cases, want %d", n, models.HandoverPageCases)
+	}
 }
 
 // meiOffOnWednesday publishes 2026-11-11 as mei off, hua early, qing late,

@@ -116,32 +116,27 @@ type CaseAgent struct {
 // CaseAgents lists active agents with their open cases, fewest first.
 // Scanned by hand: the board reads the whole team on every manager's view.
 func (s *Store) CaseAgents(ctx context.Context) ([]CaseAgent, error) {
-	out, err := s.caseAgents(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("models: unable to list case agents: %w", err)
-	}
-	return out, nil
-}
-
-func (s *Store) caseAgents(ctx context.Context) ([]CaseAgent, error) {
 	rows, err := s.conn(ctx).Raw(`
 		SELECT u.id, coalesce(nullif(u.display_name, ''), u.username) AS name, count(b.id) AS open_cases
 		  FROM users u LEFT JOIN bad_reviews b ON b.agent_id = u.id AND b.status IN ?
 		 WHERE u.role = 'agent' AND NOT u.disabled
 		 GROUP BY u.id ORDER BY open_cases, u.id`, BadReviewOpenStatuses).Rows()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("models: unable to list case agents: %w", err)
 	}
 	defer rows.Close()
 	var out []CaseAgent
 	for rows.Next() {
 		var a CaseAgent
 		if err := rows.Scan(&a.ID, &a.Name, &a.OpenCases); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("models: unable to list case agents: %w", err)
 		}
 		out = append(out, a)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("models: unable to list case agents: %w", err)
+	}
+	return out, nil
 }
 
 // Suggestion is the agent suggested for a new case, with why (the board

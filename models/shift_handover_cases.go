@@ -38,16 +38,18 @@ type HandoverBadReview struct {
 func (h HandoverBadReview) Overdue(now time.Time) bool { return h.DueAt != nil && now.After(*h.DueAt) }
 
 // HandoverCasesShown is how many handover cases the today page and my
-// shifts name; the handover page lists them all.
-const HandoverCasesShown = 10
+// shifts name; the handover page lists up to HandoverPageCases.
+const (
+	HandoverCasesShown = 10
+	HandoverPageCases  = 500
+)
 
 // HandoverBadReviews lists the open bad-review cases in the handover on day
 // (a shop-local date, see DayOf), soonest due first, in one query: viewer's
 // own and those handed to their shift (see HandoverBadReview), or every
-// assigned open case for the manager (viewer 0). The handover page shows
-// up to 500.
+// assigned open case for the manager (viewer 0), up to HandoverPageCases.
 func (s *Store) HandoverBadReviews(ctx context.Context, viewer int64, day time.Time) ([]HandoverBadReview, error) {
-	out, _, err := s.HandoverBadReviewsFirst(ctx, viewer, day, 500)
+	out, _, err := s.HandoverBadReviewsFirst(ctx, viewer, day, HandoverPageCases)
 	return out, err
 }
 

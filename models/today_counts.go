@@ -22,6 +22,9 @@ type TodayCounts struct {
 	// Manager: open bad-review cases past their deadline, new cases
 	// waiting to be assigned, escalated ones waiting for the manager.
 	CasesOverdue, CasesNew, CasesEscalated int
+	// Manager: open appeals, and of those past their deadline; open
+	// attribution disputes.
+	Appeals, AppealsOverdue, Disputes int
 }
 
 // todayPart is one single-row subquery of TodayCounts and where its
@@ -54,7 +57,11 @@ func (s *Store) TodayCounts(ctx context.Context, u User, now time.Time, loc *tim
 			[]any{BadReviewOpenStatuses, now, BadReviewNew, BadReviewEscalated},
 			[]any{&c.CasesOverdue, &c.CasesNew, &c.CasesEscalated}}, {`
 			SELECT count(*) FROM vip_visits WHERE status = 'open' AND due_on < ?::date`,
-			[]any{today}, []any{&c.VisitsOverdue}}}
+			[]any{today}, []any{&c.VisitsOverdue}}, {`
+			SELECT (SELECT count(*) FROM review_appeals WHERE status = 'open'),
+			       (SELECT count(*) FROM review_appeals WHERE status = 'open' AND due_at < ?),
+			       (SELECT count(*) FROM attribution_disputes WHERE status = 'open')`,
+			[]any{now}, []any{&c.Appeals, &c.AppealsOverdue, &c.Disputes}}}
 	case RoleAgent:
 		parts = []todayPart{{`
 			SELECT count(*) FROM reviews WHERE agent_id = ? AND status = 'submitted' AND acknowledged_at IS NULL`,

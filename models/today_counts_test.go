@@ -87,8 +87,23 @@ func TestTodayCountsMatchTheLists(t *testing.T) {
 				}
 				*n = len(page.Cases)
 			}
-			if want.VisitsOverdue == 0 || want.CasesOverdue == 0 || want.CasesNew == 0 {
-				t.Errorf("the demo shop should have overdue visits and cases and new cases: %+v", want)
+			appeals, err := s.OpenAppeals(ctx, 1<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want.Appeals = len(appeals)
+			for _, a := range appeals {
+				if a.DueAt.Before(now) {
+					want.AppealsOverdue++
+				}
+			}
+			disputes, err := s.OpenDisputes(ctx, 1<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want.Disputes = len(disputes)
+			if want.VisitsOverdue == 0 || want.CasesOverdue == 0 || want.CasesNew == 0 || want.Appeals == 0 || want.Disputes == 0 {
+				t.Errorf("the demo shop should have overdue visits and cases, new cases, open appeals and disputes: %+v", want)
 			}
 		}
 		if got != want {

@@ -37,7 +37,7 @@ func (h *Handler) handoverView(c echo.Context, f models.HandoverForm) (views.Han
 		if v.Open, err = h.store.OpenHandover(ctx, 0); err != nil {
 			return v, err
 		}
-		if v.AllCases, err = h.store.HandoverBadReviews(ctx, 0, v.Today); err != nil {
+		if v.AllCases, v.AllCasesTotal, err = h.store.HandoverBadReviewsFirst(ctx, 0, v.Today, models.HandoverPageCases); err != nil {
 			return v, err
 		}
 	} else if v.Cases, err = h.store.HandoverBadReviews(ctx, u.ID, v.Today); err != nil {

@@ -16,7 +16,6 @@ import (
 // Store is what the cards read.
 type Store interface {
 	TodayCounts(ctx context.Context, u models.User, now time.Time, loc *time.Location) (models.TodayCounts, error)
-	OpenAppeals(ctx context.Context, limit int) ([]models.OpenAppeal, error)
 	OpenCasesOf(ctx context.Context, agentID int64, limit int) ([]models.BadReview, error)
 	OverdueCases(ctx context.Context, now time.Time, limit int) ([]models.BadReview, error)
 	OpenDisputes(ctx context.Context, limit int) ([]models.DisputeItem, error)
@@ -55,11 +54,7 @@ func (h *Handler) Show(c echo.Context) error {
 	case models.RoleQC, models.RoleManager:
 		v.Queue, v.QueueOverdue, v.HasQueue = n.Queue, n.QueueOverdue, true
 		if u.Role == models.RoleManager {
-			ap, err := h.store.OpenAppeals(ctx, 500)
-			if err != nil {
-				return err
-			}
-			v.Appeals, v.HasAppeals = ap, true
+			v.Appeals, v.AppealsOverdue, v.HasAppeals = n.Appeals, n.AppealsOverdue, true
 		}
 	case models.RoleAgent:
 		v.UnreadReviews, v.HasReviews = n.UnreadReviews, true
@@ -72,11 +67,12 @@ func (h *Handler) Show(c echo.Context) error {
 	v.Orders.Now = now
 	switch u.Role {
 	case models.RoleManager:
-		ds, err := h.store.OpenDisputes(ctx, 500)
+		// The oldest few are named; the rest are counted.
+		ds, err := h.store.OpenDisputes(ctx, views.TodayDisputesShown)
 		if err != nil {
 			return err
 		}
-		v.Orders.Open, v.Orders.HasOpen = ds, true
+		v.Orders.Open, v.Orders.OpenCount, v.Orders.HasOpen = ds, n.Disputes, true
 	case models.RoleAgent:
 		ds, err := h.store.DisputesToAnswer(ctx, u.ID, now)
 		if err != nil {
