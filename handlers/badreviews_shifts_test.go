@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"kefudesk/models"
+	"kefudesk/views"
 )
 
 // On Wednesday 2026-11-11 (the test clock, 10:00 in Shanghai) mei is off,
@@ -130,6 +132,36 @@ func TestHandoverNamesTheMostUrgentCases(t *testing.T) {
 	}
 	if n := cases.Find(`[data-testid=handover-case]`).Length(); n != models.HandoverPageCases {
 		t.Errorf("manager's handover lists %d cases, want %d", n, models.HandoverPageCases)
+	}
+	if got := cases.Find(`[data-testid=handover-unlisted]`).Text(); got != "还有 3 个差评案件未列出：这里只列截止最早的 500 个。" {
+		t.Errorf("manager's handover says %q of the unlisted cases", got)
+	}
+	// hua now has 480 of her own and mei's 23 handed over: her handover
+	// page counts all 503, lists 500 and says so.
+	d = hua.get("/shifts/handover").doc(t)
+	if got := d.Find(`[data-testid=handover-waiting] h2`).Text(); got != "交接给你的事（503）" {
+		t.Errorf("hua's handover heading %q, want 503", got)
+	}
+	if got := d.Find(`[data-testid=handover-waiting] [data-testid=handover-unlisted]`).Text(); got != "还有 3 个差评案件未列出：这里只列截止最早的 500 个。" {
+		t.Errorf("hua's handover says %q of the unlisted cases", got)
+	}
+	// A case of mei's due after all of those is past the 500 listed, and
+	// still handed to hua's shift: she may read it. peng is off too: he
+	// may not.
+	var late int64
+	err = s.store.DB().Raw(`
+		INSERT INTO bad_reviews (review_no, order_no, buyer, rating, first_rating, content, item, reviewed_at, status, agent_id, assigned_at, due_at)
+		VALUES ('late-1', 'lo-1', 'tb_late', 'bad', 'bad', '质量差', '开衫', timestamptz '2026-11-10 09:00+08',
+		        'assigned', ?, timestamptz '2026-11-10 10:00+08', timestamptz '2026-11-20 10:00+08')
+		RETURNING id`, s.agents[0].ID).Scan(&late).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := hua.get(views.CaseURL(late)); res.StatusCode != http.StatusOK {
+		t.Errorf("hua opening mei's 504th handover case: %d, want 200", res.StatusCode)
+	}
+	if res := s.loginName("peng").get(views.CaseURL(late)); res.StatusCode != http.StatusForbidden {
+		t.Errorf("peng (off) opening mei's case: %d, want 403", res.StatusCode)
 	}
 }
 

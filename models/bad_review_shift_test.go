@@ -58,7 +58,7 @@ func assign(t *testing.T, s *models.Store, boss models.User, id int64, to models
 
 func handoverOf(t *testing.T, s *models.Store, viewer int64, day time.Time) map[int64]models.HandoverBadReview {
 	t.Helper()
-	rows, err := s.HandoverBadReviews(context.Background(), viewer, day)
+	rows, _, err := s.HandoverBadReviewsFirst(context.Background(), viewer, day, models.HandoverPageCases)
 	if err != nil {
 		t.Fatal(err)
 	}

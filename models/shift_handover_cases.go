@@ -44,25 +44,47 @@ const (
 	HandoverPageCases  = 500
 )
 
-// HandoverBadReviews lists the open bad-review cases in the handover on day
-// (a shop-local date, see DayOf), soonest due first, in one query: viewer's
-// own and those handed to their shift (see HandoverBadReview), or every
-// assigned open case for the manager (viewer 0), up to HandoverPageCases.
-func (s *Store) HandoverBadReviews(ctx context.Context, viewer int64, day time.Time) ([]HandoverBadReview, error) {
-	out, _, err := s.HandoverBadReviewsFirst(ctx, viewer, day, HandoverPageCases)
-	return out, err
-}
-
-// HandoverBadReviewsFirst is HandoverBadReviews' first limit cases and how
-// many there are in all: the today page and my shifts name the most urgent
-// and link to the handover for the rest (an agent of a big team can have
-// hundreds handed to their shift).
+// HandoverBadReviewsFirst lists the open bad-review cases in the handover
+// on day (a shop-local date, see DayOf), soonest due first, in one query:
+// viewer's own and those handed to their shift (see HandoverBadReview), or
+// every assigned open case for the manager (viewer 0). It returns the first
+// limit and how many there are in all: the today page and my shifts name
+// the most urgent and link to the handover for the rest (an agent of a big
+// team can have hundreds handed to their shift).
 func (s *Store) HandoverBadReviewsFirst(ctx context.Context, viewer int64, day time.Time, limit int) ([]HandoverBadReview, int, error) {
 	var rows []struct {
 		HandoverBadReview
 		Total int
 	}
-	err := s.conn(ctx).Raw(`
+	err := s.conn(ctx).Raw(fmt.Sprintf(handoverCasesSQL, ""), dateStr(day), viewer, BadReviewOpenStatuses, viewer, viewer, limit).Scan(&rows).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("models: unable to list bad-review cases for the handover: %w", err)
+	}
+	out := make([]HandoverBadReview, len(rows))
+	total := 0
+	for i, r := range rows {
+		out[i], total = r.HandoverBadReview, r.Total
+	}
+	return out, total, nil
+}
+
+// HandedTo reports whether case id is in viewer's handover on day: theirs,
+// or a team-mate's who is off while viewer works (see HandoverBadReview).
+// It asks about the one case, so a case past the handover page's limit is
+// still found.
+func (s *Store) HandedTo(ctx context.Context, viewer int64, day time.Time, id int64) (bool, error) {
+	var rows []struct{ ID int64 }
+	err := s.conn(ctx).Raw(fmt.Sprintf(handoverCasesSQL, "AND b.id = ?"), dateStr(day), viewer, BadReviewOpenStatuses, viewer, viewer, id, 1).Scan(&rows).Error
+	if err != nil {
+		return false, fmt.Errorf("models: unable to check bad-review case %d in the handover: %w", id, err)
+	}
+	return viewer != 0 && len(rows) == 1, nil
+}
+
+// handoverCasesSQL is the handover's rule in one query; %s adds a filter
+// to the cases (one case for HandedTo). Its arguments: day, viewer, open
+// statuses, viewer, viewer, the filter's, limit.
+const handoverCasesSQL = `
 		WITH working AS (
 			SELECT a.user_id, a.shift NOT IN ('', 'leave') AS works
 			  FROM shift_assignments a
@@ -90,16 +112,7 @@ func (s *Store) HandoverBadReviewsFirst(ctx context.Context, viewer int64, day t
 		 WHERE b.status IN ?
 		   AND (? = 0 OR b.agent_id = ?
 		        OR (p.yes AND NOT coalesce(k.works, false) AND au.team IN (SELECT team FROM me)))
+		   %s
 		) t
 		 ORDER BY due_at NULLS LAST, id
-		 LIMIT ?`, dateStr(day), viewer, BadReviewOpenStatuses, viewer, viewer, limit).Scan(&rows).Error
-	if err != nil {
-		return nil, 0, fmt.Errorf("models: unable to list bad-review cases for the handover: %w", err)
-	}
-	out := make([]HandoverBadReview, len(rows))
-	total := 0
-	for i, r := range rows {
-		out[i], total = r.HandoverBadReview, r.Total
-	}
-	return out, total, nil
-}
+		 LIMIT ?`

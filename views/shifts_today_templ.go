@@ -150,7 +150,7 @@ func ShiftsTodayCard(s *ShiftsToday) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = HandoverWaiting(s.Handover, s.Cases, s.CasesMore, s.Today, s.Now).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = HandoverWaiting(s.Handover, s.Cases, s.CasesMore, true, s.Today, s.Now).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -39,7 +39,7 @@ type Store interface {
 	AgentMentions(ctx context.Context, agentID int64, limit int) ([]models.BadReview, error)
 	CaseOrder(ctx context.Context, orderNo string) (*models.Order, error)
 	DutyAt(ctx context.Context, settings models.Settings, now time.Time) (models.Duty, error)
-	HandoverBadReviews(ctx context.Context, viewer int64, day time.Time) ([]models.HandoverBadReview, error)
+	HandedTo(ctx context.Context, viewer int64, day time.Time, id int64) (bool, error)
 }
 
 // Handler serves the bad-review pages.

@@ -3,7 +3,6 @@ package badreviews
 import (
 	"cmp"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -66,11 +65,7 @@ func (h *Handler) caseView(c echo.Context) (views.BadReviewCaseView, error) {
 // handedToMe reports whether the case is in the agent's shift handover (a
 // team-mate's case while they are off): the agent may read it, not work it.
 func (h *Handler) handedToMe(c echo.Context, id int64) (bool, error) {
-	cases, err := h.store.HandoverBadReviews(c.Request().Context(), web.User(c).ID, models.DayOf(h.now(), web.Loc(c)))
-	if err != nil {
-		return false, err
-	}
-	return slices.ContainsFunc(cases, func(hc models.HandoverBadReview) bool { return hc.ID == id }), nil
+	return h.store.HandedTo(c.Request().Context(), web.User(c).ID, models.DayOf(h.now(), web.Loc(c)), id)
 }
 
 // Case shows one case.

@@ -40,7 +40,7 @@ func (h *Handler) handoverView(c echo.Context, f models.HandoverForm) (views.Han
 		if v.AllCases, v.AllCasesTotal, err = h.store.HandoverBadReviewsFirst(ctx, 0, v.Today, models.HandoverPageCases); err != nil {
 			return v, err
 		}
-	} else if v.Cases, err = h.store.HandoverBadReviews(ctx, u.ID, v.Today); err != nil {
+	} else if v.Cases, v.CasesTotal, err = h.store.HandoverBadReviewsFirst(ctx, u.ID, v.Today, models.HandoverPageCases); err != nil {
 		return v, err
 	}
 	return v, nil

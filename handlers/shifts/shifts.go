@@ -41,7 +41,6 @@ type Store interface {
 	DecideSwap(ctx context.Context, a models.Actor, id int64, version int, approve bool, days []string) (models.Changed, error)
 	AddHandoverItem(ctx context.Context, a models.Actor, day time.Time, f models.HandoverForm) (models.HandoverItem, error)
 	OpenHandover(ctx context.Context, ownerID int64) ([]models.HandoverItem, error)
-	HandoverBadReviews(ctx context.Context, viewer int64, day time.Time) ([]models.HandoverBadReview, error)
 	HandoverBadReviewsFirst(ctx context.Context, viewer int64, day time.Time, limit int) ([]models.HandoverBadReview, int, error)
 	HandoverWritten(ctx context.Context, authorID int64, day time.Time) ([]models.HandoverItem, error)
 	TickHandover(ctx context.Context, a models.Actor, asManager bool, id int64, version int) (models.HandoverItem, error)

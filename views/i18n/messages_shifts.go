@@ -172,6 +172,7 @@ var shiftMessages = map[string]msg{
 	"shifts.handover.title":           {"交接", "Handover"},
 	"shifts.handover.help":            {"下班前把没做完的事交给下一班的同事；接班的人在今日页最上面看到并逐条勾掉，没做完的会一直带着，店长也看得到。", "Before your shift ends, hand what is open to someone on the next shift; they see it at the top of their today page and tick it off. What is not done carries over, and the manager sees it."},
 	"shifts.handover.waiting":         {"交接给你的事（%d）", "Handed over to you (%d)"},
+	"shifts.handover.unlisted":        {"还有 %d 个差评案件未列出：这里只列截止最早的 %d 个。", "%d more cases are not listed: only the %d due soonest are."},
 	"shifts.handover.more_cases":      {"还有 %d 个差评案件，在交接页 →", "%d more cases on the handover page →"},
 	"shifts.handover.open":            {"所有未完成的交接（%d）", "All open handover items (%d)"},
 	"shifts.handover.new":             {"新的交接事项", "New item"},
