@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -24,15 +26,37 @@ const maxQueriesPerPage = 20
 type queryCountKey struct{}
 
 // queryCounter counts the statements gorm runs for the request whose
-// context carries it; last holds the count of the latest finished request.
-type queryCounter struct{ last atomic.Int64 }
+// context carries it; last holds the count of the latest finished request,
+// lastSQL its statements.
+type queryCounter struct {
+	last    atomic.Int64
+	mu      sync.Mutex
+	lastSQL []string
+}
+
+// requestQueries is one request's statements, counted and kept.
+type requestQueries struct {
+	n   atomic.Int64
+	mu  sync.Mutex
+	sql []string
+}
+
+// statements returns the latest finished request's statements.
+func (q *queryCounter) statements() []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return slices.Clone(q.lastSQL)
+}
 
 // newQueryCounter registers gorm callbacks on db that count the statements
 // of each request carrying a counter (see wrap).
 func newQueryCounter(db *gorm.DB) *queryCounter {
 	count := func(tx *gorm.DB) {
-		if n, ok := tx.Statement.Context.Value(queryCountKey{}).(*atomic.Int64); ok {
-			n.Add(1)
+		if r, ok := tx.Statement.Context.Value(queryCountKey{}).(*requestQueries); ok {
+			r.n.Add(1)
+			r.mu.Lock()
+			r.sql = append(r.sql, tx.Statement.SQL.String())
+			r.mu.Unlock()
 		}
 	}
 	cb := db.Callback()
@@ -53,9 +77,14 @@ func newQueryCounter(db *gorm.DB) *queryCounter {
 // wrap returns h with a fresh counter in every request's context.
 func (q *queryCounter) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := new(atomic.Int64)
-		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), queryCountKey{}, n)))
-		q.last.Store(n.Load())
+		rq := new(requestQueries)
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), queryCountKey{}, rq)))
+		q.last.Store(rq.n.Load())
+		rq.mu.Lock()
+		q.mu.Lock()
+		q.lastSQL = rq.sql
+		q.mu.Unlock()
+		rq.mu.Unlock()
 	})
 }
 
@@ -126,5 +155,39 @@ func TestEveryPageRunsAFixedNumberOfQueries(t *testing.T) {
 	sort.Slice(seen, func(i, j int) bool { return seen[i].n > seen[j].n })
 	for _, s := range seen[:min(8, len(seen))] {
 		t.Logf("%3d queries  %s", s.n, s.page)
+	}
+}
+
+// TestSessionAndUserAreOneStatement: a logged-in page reads its session
+// and its user in one statement, and that read is live: a rename or a
+// disabling done straight in the database shows on the next request.
+func TestSessionAndUserAreOneStatement(t *testing.T) {
+	a := newApp(t)
+	agent := a.loginAs(models.RoleAgent)
+	if res := agent.get("/spot-checks/mine"); res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /spot-checks/mine: %d", res.StatusCode)
+	}
+	var sessionReads []string
+	for _, s := range a.queries.statements() {
+		if strings.Contains(s, "web_sessions") || strings.Contains(s, "FROM users u") {
+			sessionReads = append(sessionReads, strings.Join(strings.Fields(s), " "))
+		}
+	}
+	if len(sessionReads) != 1 || !strings.Contains(sessionReads[0], "JOIN users u") {
+		t.Errorf("the session and its user took %d statements: %q", len(sessionReads), sessionReads)
+	}
+	u := a.users[models.RoleAgent]
+	db := a.store.DB()
+	if err := db.Exec(`UPDATE users SET display_name = '改名后' WHERE id = ?`, u.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if body := agent.get("/spot-checks/mine").Body; !strings.Contains(body, "改名后") {
+		t.Error("the page does not show the name changed in the database")
+	}
+	if err := db.Exec(`UPDATE users SET disabled = true WHERE id = ?`, u.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if res := agent.get("/spot-checks/mine"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a user disabled in the database still gets the page: %d", res.StatusCode)
 	}
 }

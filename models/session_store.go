@@ -48,35 +48,91 @@ func (s *SessionStore) Get(r *http.Request, name string) (*sessions.Session, err
 
 // New loads the session named by the cookie, or starts an empty one.
 func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	sess, _, err := s.load(r, name, false)
+	return sess, err
+}
+
+// Load is New plus, read in the same statement, the user the session is
+// logged in as (nil for a session without one). Every page needs both;
+// one round trip instead of two is 10-30% of a page's statements.
+func (s *SessionStore) Load(r *http.Request, name string) (*sessions.Session, *User, error) {
+	return s.load(r, name, true)
+}
+
+func (s *SessionStore) load(r *http.Request, name string, withUser bool) (*sessions.Session, *User, error) {
 	sess := sessions.NewSession(s, name)
 	opts := *s.Options
 	sess.Options = &opts
 	sess.IsNew = true
 	c, err := r.Cookie(name)
 	if err != nil {
-		return sess, nil
+		return sess, nil, nil
 	}
 	if err := securecookie.DecodeMulti(name, c.Value, &sess.ID, s.codecs...); err != nil {
 		// A tampered or old cookie starts a fresh session; not an error for the user.
 		sess.ID = ""
-		return sess, nil
+		return sess, nil, nil
 	}
-	var row struct{ Data string }
-	err = s.db.WithContext(r.Context()).Raw(
-		`SELECT data FROM web_sessions WHERE id = ? AND expires_at > now()`, sess.ID).Scan(&row).Error
-	if err != nil {
-		return sess, fmt.Errorf("models: unable to load session: %w", err)
+	var data string
+	var u *User
+	if withUser {
+		if data, u, err = s.sessionUser(r.Context(), sess.ID); err != nil {
+			return sess, nil, err
+		}
 	}
-	if row.Data == "" {
+	if u == nil {
+		// No user behind the session (or not asked for): the row alone.
+		var row struct{ Data string }
+		err = s.db.WithContext(r.Context()).Raw(
+			`SELECT data FROM web_sessions WHERE id = ? AND expires_at > now()`, sess.ID).Scan(&row).Error
+		if err != nil {
+			return sess, nil, fmt.Errorf("models: unable to load session: %w", err)
+		}
+		data = row.Data
+	}
+	if data == "" {
 		sess.ID = ""
-		return sess, nil
+		return sess, nil, nil
 	}
-	if err := securecookie.DecodeMulti(name, row.Data, &sess.Values, s.codecs...); err != nil {
+	if err := securecookie.DecodeMulti(name, data, &sess.Values, s.codecs...); err != nil {
 		sess.ID = ""
-		return sess, nil
+		return sess, nil, nil
 	}
 	sess.IsNew = false
-	return sess, nil
+	// The user_id column is written from the values by Save; a user that
+	// is not the one the values name is not this session's.
+	if id, ok := sess.Values[SessionUserKey].(int64); u != nil && (!ok || id != u.ID) {
+		u = nil
+	}
+	return sess, u, nil
+}
+
+// sessionUser reads a live session's data and its user with their nicks,
+// or nothing when the session has no user (the caller reads it alone).
+func (s *SessionStore) sessionUser(ctx context.Context, id string) (string, *User, error) {
+	// The nicks are aggregated per user in a lateral subquery: the user is
+	// known only through the join, which the planner cannot push into
+	// usersWithNicks' aggregate over every agent's nicks.
+	rows, err := s.db.WithContext(ctx).Raw(`
+		SELECT u.id, u.username, u.display_name, u.role, u.team, u.password_hash, u.disabled, u.locale,
+		       u.version, u.created_at, u.updated_at, u.updated_by, coalesce(nk.nicks, '{}'), w.data
+		  FROM web_sessions w
+		  JOIN users u ON u.id = w.user_id
+		  LEFT JOIN LATERAL (SELECT array_agg(nick ORDER BY nick) AS nicks FROM agent_nicks WHERE user_id = u.id) nk ON true
+		 WHERE w.id = ? AND w.expires_at > now()`, id).Rows()
+	if err != nil {
+		return "", nil, fmt.Errorf("models: unable to load session and user: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return "", nil, rows.Err()
+	}
+	var u User
+	var data string
+	if err := scanUser(rows, &u, &data); err != nil {
+		return "", nil, fmt.Errorf("models: unable to read session and user: %w", err)
+	}
+	return data, &u, rows.Err()
 }
 
 // Save writes the session row and the cookie; MaxAge < 0 deletes both.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"regexp"
@@ -188,15 +189,25 @@ func (s *Store) queryUsers(ctx context.Context, tail string, args ...any) ([]Use
 	var out []User
 	for rows.Next() {
 		var u User
-		var role, team string
-		if err := rows.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &team, &u.PasswordHash, &u.Disabled, &u.Locale,
-			&u.Version, &u.CreatedAt, &u.UpdatedAt, &u.UpdatedBy, &u.Nicks); err != nil {
+		if err := scanUser(rows, &u); err != nil {
 			return nil, err
 		}
-		u.Role, u.Team = Role(role), Team(team)
 		out = append(out, u)
 	}
 	return out, rows.Err()
+}
+
+// scanUser reads usersWithNicks' columns into u, then any extra columns
+// a query adds after them into extra.
+func scanUser(rows *sql.Rows, u *User, extra ...any) error {
+	var role, team string
+	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &role, &team, &u.PasswordHash, &u.Disabled, &u.Locale,
+		&u.Version, &u.CreatedAt, &u.UpdatedAt, &u.UpdatedBy, &u.Nicks}, extra...)
+	if err := rows.Scan(dest...); err != nil {
+		return err
+	}
+	u.Role, u.Team = Role(role), Team(team)
+	return nil
 }
 
 // oneUser is queryUsers for a lookup that must find exactly one.

@@ -29,6 +29,9 @@ type pageSQL struct {
 	SQLms   float64 `json:"sql_ms"`
 	Slowest string  `json:"slowest,omitempty"`
 	SlowMs  float64 `json:"slowest_ms,omitempty"`
+	// Statements are the page's statements in order, each with its time,
+	// for the JSON report: what to merge when a page runs too many.
+	Statements []string `json:"statements,omitempty"`
 }
 
 type statement struct {
@@ -169,6 +172,7 @@ func explainAll(ctx context.Context, db *gorm.DB, stmts []statement) (pageSQL, e
 		}
 		ms := res[0].Planning + res[0].Execution
 		p.SQLms += ms
+		p.Statements = append(p.Statements, fmt.Sprintf("%.2f ms  %s", ms, shorten(st.sql)))
 		if ms > p.SlowMs {
 			p.SlowMs, p.Slowest = ms, shorten(st.sql)
 		}
@@ -195,7 +199,7 @@ func (r *report) addSQL(sql map[string]pageSQL) {
 		if s.SQLms > 0 {
 			r.Pages[i].P95PerSQL = p.P95ms / s.SQLms
 		}
-		r.Pages[i].Slowest = s.Slowest
+		r.Pages[i].Slowest, r.Pages[i].Statements = s.Slowest, s.Statements
 	}
 	sort.Slice(r.Pages, func(i, j int) bool { return r.Pages[i].Page < r.Pages[j].Page })
 }

@@ -269,10 +269,11 @@ type pageReport struct {
 	P99ms  float64 `json:"p99_ms"`
 	RPS    float64 `json:"rps"`
 	// From the -explain pass: the page's statements and their time alone.
-	Queries   int     `json:"queries,omitempty"`
-	SQLms     float64 `json:"sql_ms,omitempty"`
-	P95PerSQL float64 `json:"p95_per_sql,omitempty"`
-	Slowest   string  `json:"slowest_statement,omitempty"`
+	Queries    int      `json:"queries,omitempty"`
+	SQLms      float64  `json:"sql_ms,omitempty"`
+	P95PerSQL  float64  `json:"p95_per_sql,omitempty"`
+	Slowest    string   `json:"slowest_statement,omitempty"`
+	Statements []string `json:"statements,omitempty"`
 }
 
 func (r *report) print(w *os.File) {

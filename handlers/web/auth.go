@@ -107,19 +107,25 @@ func LoadSession(store *models.Store, sessions *models.SessionStore) echo.Middle
 				return err
 			}
 			c.Set(keySettings, settings)
-			sess, err := sessions.Get(req, SessionName)
+			// The session and its user come in one statement; the user
+			// is read on its own only when the join found none (a user
+			// removed, or a session from before its user_id column).
+			sess, u, err := sessions.Load(req, SessionName)
 			if err != nil {
 				return fmt.Errorf("web: load session: %w", err)
 			}
 			SetSession(c, sess)
-			if id, ok := sess.Values[models.SessionUserKey].(int64); ok {
-				u, err := store.UserByID(ctx, id)
+			if id, ok := sess.Values[models.SessionUserKey].(int64); ok && u == nil {
+				byID, err := store.UserByID(ctx, id)
 				switch {
-				case err == nil && !u.Disabled:
-					c.Set(keyUser, &u)
-				case err != nil && !errors.Is(err, models.ErrNotFound):
+				case err == nil:
+					u = &byID
+				case !errors.Is(err, models.ErrNotFound):
 					return err
 				}
+			}
+			if u != nil && !u.Disabled {
+				c.Set(keyUser, u)
 			}
 			c.Set(keyLocale, pickLocale(c, settings))
 			// A live refresh (an HTMX GET) must not eat the message meant
