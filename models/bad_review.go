@@ -30,6 +30,12 @@ var BadReviewStatuses = []string{BadReviewNew, BadReviewAssigned, BadReviewConta
 // BadReviewOpenStatuses are the statuses of a case someone is working.
 var BadReviewOpenStatuses = []string{BadReviewAssigned, BadReviewContacting, BadReviewAgreed, BadReviewEscalated}
 
+// openStatusesSQL is BadReviewOpenStatuses as SQL literals. The partial
+// indexes on open cases (migrations 00020 and 00056) name them, and the
+// planner uses such an index only for a query that names them too: with
+// the statuses as parameters, a generic plan cannot know they match.
+const openStatusesSQL = `('assigned', 'contacting', 'agreed', 'escalated')`
+
 // BadReviewCauses are the cause tags a case can carry, several at once.
 var BadReviewCauses = []string{"logistics", "damaged", "quality", "size", "wrong_item", "mismatch", "attitude", "price", "other"}
 

@@ -56,8 +56,11 @@ func (s *Store) HandoverBadReviewsFirst(ctx context.Context, viewer int64, day t
 		HandoverBadReview
 		Total int
 	}
-	err := s.conn(ctx).Raw(fmt.Sprintf(handoverCasesSQL, ""), dateStr(day), viewer, BadReviewOpenStatuses, viewer, viewer, limit).Scan(&rows).Error
-	if err != nil {
+	q, args := fmt.Sprintf(agentHandoverSQL, ""), []any{dateStr(day), viewer, limit}
+	if viewer == 0 {
+		q, args = managerHandoverSQL, []any{dateStr(day), limit}
+	}
+	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, 0, fmt.Errorf("models: unable to list bad-review cases for the handover: %w", err)
 	}
 	out := make([]HandoverBadReview, len(rows))
@@ -73,46 +76,80 @@ func (s *Store) HandoverBadReviewsFirst(ctx context.Context, viewer int64, day t
 // It asks about the one case, so a case past the handover page's limit is
 // still found.
 func (s *Store) HandedTo(ctx context.Context, viewer int64, day time.Time, id int64) (bool, error) {
+	if viewer == 0 {
+		return false, nil
+	}
 	var rows []struct{ ID int64 }
-	err := s.conn(ctx).Raw(fmt.Sprintf(handoverCasesSQL, "AND b.id = ?"), dateStr(day), viewer, BadReviewOpenStatuses, viewer, viewer, id, 1).Scan(&rows).Error
+	err := s.conn(ctx).Raw(fmt.Sprintf(agentHandoverSQL, "AND b.id = ?"), dateStr(day), viewer, id, 1).Scan(&rows).Error
 	if err != nil {
 		return false, fmt.Errorf("models: unable to check bad-review case %d in the handover: %w", id, err)
 	}
-	return viewer != 0 && len(rows) == 1, nil
+	return len(rows) == 1, nil
 }
 
-// handoverCasesSQL is the handover's rule in one query; %s adds a filter
-// to the cases (one case for HandedTo). Its arguments: day, viewer, open
-// statuses, viewer, viewer, the filter's, limit.
-const handoverCasesSQL = `
-		WITH working AS (
-			SELECT a.user_id, a.shift NOT IN ('', 'leave') AS works
-			  FROM shift_assignments a
-			  JOIN rota_weeks w ON w.week_start = date_trunc('week', a.day)::date AND w.status = 'published'
-			 WHERE a.day = ?::date
-		), published AS (
-			SELECT EXISTS (SELECT 1 FROM working) AS yes
-		), me AS (
-			SELECT u.team FROM users u JOIN working k ON k.user_id = u.id AND k.works
-			 WHERE u.id = ? AND u.team <> ''
+// handoverDaySQL says whether day's rota is published: its week is, and
+// it has assignments on the day. Without it nobody is known to be off.
+// Its one argument is the day.
+const handoverDaySQL = `
+		WITH d AS (SELECT ?::date AS day), published AS (
+			SELECT EXISTS (SELECT 1 FROM rota_weeks w WHERE w.week_start = date_trunc('week', d.day)::date AND w.status = 'published')
+			   AND EXISTS (SELECT 1 FROM shift_assignments a WHERE a.day = d.day) AS yes, d.day
+			  FROM d
+		)`
+
+// worksSQL is whether the rota has user uid working on the published
+// day p.day (a shift, not a day off or leave): one primary-key probe.
+const worksSQL = `EXISTS (SELECT 1 FROM shift_assignments a WHERE a.user_id = %s AND a.day = p.day AND a.shift NOT IN ('', 'leave'))`
+
+// agentHandoverSQL is an agent's handover: their own open cases, and when
+// they work the day, those of team-mates who are off. It starts from the
+// agents whose cases qualify and reads only their open cases (by the
+// index of migration 00056) and their rows of the rota. After five calls
+// PostgreSQL keeps a generic plan of it, which planning each call cost. The first version joined the whole
+// day's rota to every open case; it cost more to plan and to run than
+// the rest of the today page together, and it was planned afresh on every
+// call. %s adds a filter to the cases (one case for HandedTo). Arguments:
+// day, viewer, the filter's, limit.
+var agentHandoverSQL = handoverDaySQL + `, me AS (
+			SELECT u.id, u.team, ` + fmt.Sprintf(worksSQL, "u.id") + ` AS works
+			  FROM users u CROSS JOIN published p
+			 WHERE u.id = ?
+		), agents AS (
+			SELECT me.id, (p.yes AND NOT me.works) AS off
+			  FROM me CROSS JOIN published p
+			UNION ALL
+			SELECT u.id, true
+			  FROM me CROSS JOIN published p
+			  JOIN users u ON u.team = me.team AND u.id <> me.id
+			 WHERE p.yes AND me.works AND me.team <> ''
+			   AND NOT ` + fmt.Sprintf(worksSQL, "u.id") + `
 		)
-		-- Ordered and cut outside the count: with the limit inside, the
-		-- planner bets on stopping early, which the count never lets it do,
-		-- and nested-loops the rota per case (35 ms instead of 2.5 at
-		-- scale 1).
+		SELECT * FROM (
+		SELECT b.id, b.agent_id, coalesce(nullif(au.display_name, ''), au.username) AS agent_name,
+		       au.team AS agent_team, b.buyer, b.item, b.status, b.due_at, g.off AS assignee_off,
+		       count(*) OVER () AS total
+		  FROM agents g
+		  JOIN bad_reviews b ON b.agent_id = g.id
+		  JOIN users au ON au.id = b.agent_id
+		 WHERE b.status IN ` + openStatusesSQL + ` %s
+		) t
+		 ORDER BY due_at NULLS LAST, id
+		 LIMIT ?`
+
+// managerHandoverSQL is every assigned open case, each saying whether its
+// agent is off on the day. Ordered and cut outside the count: with the
+// limit inside, the planner bets on stopping early, which the count never
+// lets it do. Arguments: day, limit.
+var managerHandoverSQL = handoverDaySQL + `
 		SELECT * FROM (
 		SELECT b.id, b.agent_id, coalesce(nullif(au.display_name, ''), au.username) AS agent_name,
 		       au.team AS agent_team, b.buyer, b.item, b.status, b.due_at,
-		       (p.yes AND NOT coalesce(k.works, false)) AS assignee_off,
+		       (p.yes AND NOT ` + fmt.Sprintf(worksSQL, "b.agent_id") + `) AS assignee_off,
 		       count(*) OVER () AS total
 		  FROM bad_reviews b
 		  JOIN users au ON au.id = b.agent_id
 		  CROSS JOIN published p
-		  LEFT JOIN working k ON k.user_id = b.agent_id
-		 WHERE b.status IN ?
-		   AND (? = 0 OR b.agent_id = ?
-		        OR (p.yes AND NOT coalesce(k.works, false) AND au.team IN (SELECT team FROM me)))
-		   %s
+		 WHERE b.status IN ` + openStatusesSQL + `
 		) t
 		 ORDER BY due_at NULLS LAST, id
 		 LIMIT ?`
