@@ -54,11 +54,11 @@ func (f BadReviewFilter) scope(q *gorm.DB) *gorm.DB {
 	}
 	switch f.Due {
 	case DueOverdue:
-		q = q.Where("status IN ? AND due_at < ?", BadReviewOpenStatuses, f.Now)
+		q = q.Where("status IN "+openStatusesSQL+" AND due_at < ?", f.Now)
 	case DueToday:
 		y, m, d := f.Now.In(f.Loc).Date()
 		start := time.Date(y, m, d, 0, 0, 0, 0, f.Loc)
-		q = q.Where("status IN ? AND due_at >= ? AND due_at < ?", BadReviewOpenStatuses, maxTime(start, f.Now), start.AddDate(0, 0, 1))
+		q = q.Where("status IN "+openStatusesSQL+" AND due_at >= ? AND due_at < ?", maxTime(start, f.Now), start.AddDate(0, 0, 1))
 	}
 	return q
 }
@@ -87,7 +87,7 @@ func (s *Store) ListBadReviews(ctx context.Context, f BadReviewFilter) (BadRevie
 	switch f.Status {
 	case "":
 	case "open":
-		q = q.Where("status IN ?", BadReviewOpenStatuses)
+		q = q.Where("status IN " + openStatusesSQL)
 	default:
 		q = q.Where("status = ?", f.Status)
 	}
@@ -115,12 +115,17 @@ type CaseAgent struct {
 
 // CaseAgents lists active agents with their open cases, fewest first.
 // Scanned by hand: the board reads the whole team on every manager's view.
+// The open cases are counted from the partial index of open cases
+// (migration 00056) alone, and the statement has no parameters, so it is
+// planned once per connection instead of on every view.
 func (s *Store) CaseAgents(ctx context.Context) ([]CaseAgent, error) {
 	rows, err := s.conn(ctx).Raw(`
-		SELECT u.id, coalesce(nullif(u.display_name, ''), u.username) AS name, count(b.id) AS open_cases
-		  FROM users u LEFT JOIN bad_reviews b ON b.agent_id = u.id AND b.status IN ?
+		SELECT u.id, coalesce(nullif(u.display_name, ''), u.username) AS name, coalesce(o.n, 0) AS open_cases
+		  FROM users u
+		  LEFT JOIN (SELECT agent_id, count(*) AS n FROM bad_reviews
+		              WHERE status IN ` + openStatusesSQL + ` GROUP BY agent_id) o ON o.agent_id = u.id
 		 WHERE u.role = 'agent' AND NOT u.disabled
-		 GROUP BY u.id ORDER BY open_cases, u.id`, BadReviewOpenStatuses).Rows()
+		 ORDER BY open_cases, u.id`).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("models: unable to list case agents: %w", err)
 	}
@@ -211,7 +216,7 @@ func SuggestAgents(cases []BadReview, agents []CaseAgent, duty Duty) map[int64]S
 // OpenCasesOf lists an agent's open cases, soonest due first (today page,
 // handover).
 func (s *Store) OpenCasesOf(ctx context.Context, agentID int64, limit int) ([]BadReview, error) {
-	q := s.conn(ctx).Model(&BadReview{}).Where("status IN ?", BadReviewOpenStatuses)
+	q := s.conn(ctx).Model(&BadReview{}).Where("status IN " + openStatusesSQL)
 	if agentID != 0 {
 		q = q.Where("agent_id = ?", agentID)
 	}
@@ -226,7 +231,7 @@ func (s *Store) OpenCasesOf(ctx context.Context, agentID int64, limit int) ([]Ba
 // (the manager's today page).
 func (s *Store) OverdueCases(ctx context.Context, now time.Time, limit int) ([]BadReview, error) {
 	out, err := findBadReviews(s.conn(ctx).Model(&BadReview{}).
-		Where("status IN ? AND due_at < ?", BadReviewOpenStatuses, now).Order("due_at, id").Limit(limit))
+		Where("status IN "+openStatusesSQL+" AND due_at < ?", now).Order("due_at, id").Limit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("models: unable to list overdue cases: %w", err)
 	}

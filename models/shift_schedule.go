@@ -145,7 +145,7 @@ func (s *Store) ShiftsToday(ctx context.Context, u User, now time.Time) (ShiftsT
 			(SELECT count(*) FROM leave_requests WHERE status = 'pending'),
 			(SELECT count(*) FROM adherence_cases WHERE status = 'open'),
 			(SELECT count(*) FROM shift_change_notices WHERE acknowledged_at IS NULL),
-			(SELECT count(*) FROM bad_reviews WHERE agent_id IS NOT NULL AND status IN ?)`, BadReviewOpenStatuses).
+			(SELECT count(*) FROM bad_reviews WHERE agent_id IS NOT NULL AND status IN `+openStatusesSQL+`)`).
 			Row().Scan(&out.OpenHandover, &out.PendingSwaps, &out.PendingLeave, &out.OpenCases, &out.Unread, &out.HandoverCases)
 		if err != nil {
 			return out, fmt.Errorf("models: unable to count shift work: %w", err)

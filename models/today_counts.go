@@ -51,10 +51,10 @@ func (s *Store) TodayCounts(ctx context.Context, u User, now time.Time, loc *tim
 		parts = []todayPart{queue}
 	case RoleManager:
 		parts = []todayPart{queue, {`
-			SELECT (SELECT count(*) FROM bad_reviews WHERE status IN ? AND due_at < ?),
-			       (SELECT count(*) FROM bad_reviews WHERE status = ?),
-			       (SELECT count(*) FROM bad_reviews WHERE status = ?)`,
-			[]any{BadReviewOpenStatuses, now, BadReviewNew, BadReviewEscalated},
+			SELECT (SELECT count(*) FROM bad_reviews WHERE status IN ` + openStatusesSQL + ` AND due_at < ?),
+			       (SELECT count(*) FROM bad_reviews WHERE status = 'new'),
+			       (SELECT count(*) FROM bad_reviews WHERE status = 'escalated')`,
+			[]any{now},
 			[]any{&c.CasesOverdue, &c.CasesNew, &c.CasesEscalated}}, {`
 			SELECT count(*) FROM vip_visits WHERE status = 'open' AND due_on < ?::date`,
 			[]any{today}, []any{&c.VisitsOverdue}}, {`
