@@ -131,25 +131,18 @@ type ShiftsToday struct {
 	HandoverCases int // manager: open assigned bad-review cases
 }
 
-// ShiftsToday gathers the today page's shift card for u.
-func (s *Store) ShiftsToday(ctx context.Context, u User, now time.Time) (ShiftsToday, error) {
+// ShiftsToday gathers the today page's shift card for u. A manager's card
+// is counts only, counted with the rest of the page in TodayCounts (n).
+func (s *Store) ShiftsToday(ctx context.Context, u User, now time.Time, n TodayCounts) (ShiftsToday, error) {
 	settings, err := s.Settings(ctx)
 	if err != nil {
 		return ShiftsToday{}, err
 	}
 	out := ShiftsToday{Today: DayOf(now, settings.Location()), Manager: u.Role == RoleManager}
 	if out.Manager {
-		err := s.conn(ctx).Raw(`SELECT
-			(SELECT count(*) FROM handover_items WHERE done_at IS NULL),
-			(SELECT count(*) FROM swap_requests WHERE status = 'accepted'),
-			(SELECT count(*) FROM leave_requests WHERE status = 'pending'),
-			(SELECT count(*) FROM adherence_cases WHERE status = 'open'),
-			(SELECT count(*) FROM shift_change_notices WHERE acknowledged_at IS NULL),
-			(SELECT count(*) FROM bad_reviews WHERE agent_id IS NOT NULL AND status IN `+openStatusesSQL+`)`).
-			Row().Scan(&out.OpenHandover, &out.PendingSwaps, &out.PendingLeave, &out.OpenCases, &out.Unread, &out.HandoverCases)
-		if err != nil {
-			return out, fmt.Errorf("models: unable to count shift work: %w", err)
-		}
+		w := n.Shifts
+		out.OpenHandover, out.PendingSwaps, out.PendingLeave, out.OpenCases, out.Unread, out.HandoverCases =
+			w.OpenHandover, w.PendingSwaps, w.PendingLeave, w.OpenCases, w.Unread, w.HandoverCases
 		return out, nil
 	}
 	out.OnRota = u.Team != TeamNone

@@ -25,6 +25,16 @@ type TodayCounts struct {
 	// Manager: open appeals, and of those past their deadline; open
 	// attribution disputes.
 	Appeals, AppealsOverdue, Disputes int
+	// Manager: the shift card, what waits on the whole team (see
+	// ShiftsToday).
+	Shifts ShiftWork
+}
+
+// ShiftWork is what waits on the team's shifts: open handover items,
+// accepted swaps to approve, pending leave, open adherence cases, rota
+// changes nobody acknowledged, and assigned open bad-review cases.
+type ShiftWork struct {
+	OpenHandover, PendingSwaps, PendingLeave, OpenCases, Unread, HandoverCases int
 }
 
 // todayPart is one single-row subquery of TodayCounts and where its
@@ -61,7 +71,14 @@ func (s *Store) TodayCounts(ctx context.Context, u User, now time.Time, loc *tim
 			SELECT (SELECT count(*) FROM review_appeals WHERE status = 'open'),
 			       (SELECT count(*) FROM review_appeals WHERE status = 'open' AND due_at < ?),
 			       (SELECT count(*) FROM attribution_disputes WHERE status = 'open')`,
-			[]any{now}, []any{&c.Appeals, &c.AppealsOverdue, &c.Disputes}}}
+			[]any{now}, []any{&c.Appeals, &c.AppealsOverdue, &c.Disputes}}, {`
+			SELECT (SELECT count(*) FROM handover_items WHERE done_at IS NULL),
+			       (SELECT count(*) FROM swap_requests WHERE status = 'accepted'),
+			       (SELECT count(*) FROM leave_requests WHERE status = 'pending'),
+			       (SELECT count(*) FROM adherence_cases WHERE status = 'open'),
+			       (SELECT count(*) FROM shift_change_notices WHERE acknowledged_at IS NULL),
+			       (SELECT count(*) FROM bad_reviews WHERE agent_id IS NOT NULL AND status IN ` + openStatusesSQL + `)`,
+			nil, []any{&c.Shifts.OpenHandover, &c.Shifts.PendingSwaps, &c.Shifts.PendingLeave, &c.Shifts.OpenCases, &c.Shifts.Unread, &c.Shifts.HandoverCases}}}
 	case RoleAgent:
 		parts = []todayPart{{`
 			SELECT count(*) FROM reviews WHERE agent_id = ? AND status = 'submitted' AND acknowledged_at IS NULL`,

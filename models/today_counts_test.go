@@ -102,6 +102,45 @@ func TestTodayCountsMatchTheLists(t *testing.T) {
 				t.Fatal(err)
 			}
 			want.Disputes = len(disputes)
+			items, err := s.OpenHandover(ctx, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, assigned, err := s.HandoverBadReviewsFirst(ctx, 0, models.DayOf(now, loc), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want.Shifts.OpenHandover, want.Shifts.HandoverCases = len(items), assigned
+			swaps, err := s.ListSwaps(ctx, models.SwapFilter{Limit: 1 << 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range swaps {
+				if r.Status == "accepted" {
+					want.Shifts.PendingSwaps++
+				}
+			}
+			leave, err := s.ListLeave(ctx, 0, 1<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range leave {
+				if l.Status == "pending" {
+					want.Shifts.PendingLeave++
+				}
+			}
+			adherence, err := s.ListAdherence(ctx, models.AdherenceFilter{Status: "open", Limit: 200})
+			if err != nil {
+				t.Fatal(err)
+			}
+			notices, err := s.OpenNotices(ctx, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want.Shifts.OpenCases, want.Shifts.Unread = len(adherence.Cases), len(notices)
+			if assigned == 0 || len(items) == 0 {
+				t.Errorf("the demo shop should have open handover items and assigned open cases: %+v", want.Shifts)
+			}
 			if want.VisitsOverdue == 0 || want.CasesOverdue == 0 || want.CasesNew == 0 || want.Appeals == 0 || want.Disputes == 0 {
 				t.Errorf("the demo shop should have overdue visits and cases, new cases, open appeals and disputes: %+v", want)
 			}

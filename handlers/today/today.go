@@ -21,7 +21,7 @@ type Store interface {
 	OpenDisputes(ctx context.Context, limit int) ([]models.DisputeItem, error)
 	DisputesToAnswer(ctx context.Context, userID int64, now time.Time) ([]models.DisputeItem, error)
 	OverdueVisits(ctx context.Context, today time.Time, limit int) ([]models.VisitRow, error)
-	ShiftsToday(ctx context.Context, u models.User, now time.Time) (models.ShiftsToday, error)
+	ShiftsToday(ctx context.Context, u models.User, now time.Time, n models.TodayCounts) (models.ShiftsToday, error)
 }
 
 // Handler serves /.
@@ -88,7 +88,7 @@ func (h *Handler) Show(c echo.Context) error {
 		v.Visits = views.VisitsToday{Show: true, Manager: true, Overdue: n.VisitsOverdue}
 	}
 	if u.Role != models.RoleAdmin {
-		st, err := h.store.ShiftsToday(ctx, *u, now)
+		st, err := h.store.ShiftsToday(ctx, *u, now, n)
 		if err != nil {
 			return err
 		}
