@@ -130,6 +130,46 @@ func (s *Store) ReviewByID(ctx context.Context, id int64) (Review, error) {
 	return r, nil
 }
 
+// ReviewScreen is what the review screen shows of a review besides the
+// chat: the review, its scorecard version and its appeal, if any.
+type ReviewScreen struct {
+	Review Review
+	Card   ScorecardVersion
+	Appeal *Appeal
+}
+
+// ReviewScreenByID reads a ReviewScreen in one statement, two when the
+// review was appealed (few are): the review screen is one of the pages
+// opened most, and under load its latency follows its round trips.
+func (s *Store) ReviewScreenByID(ctx context.Context, id int64) (ReviewScreen, error) {
+	var rows []struct {
+		Review
+		SV       scorecardVersionRow `gorm:"embedded;embeddedPrefix:sv_"`
+		AppealID *int64
+	}
+	err := s.conn(ctx).Raw(`
+		SELECT r.*, v.id AS sv_id, v.scorecard_id AS sv_scorecard_id, v.number AS sv_number, s.name AS sv_name, v.card AS sv_card,
+		       (SELECT a.id FROM review_appeals a WHERE a.review_id = r.id) AS appeal_id
+		  FROM reviews r
+		  JOIN scorecard_versions v ON v.id = r.scorecard_version_id
+		  JOIN scorecards s ON s.id = v.scorecard_id
+		 WHERE r.id = ?`, id).Scan(&rows).Error
+	if err != nil {
+		return ReviewScreen{}, fmt.Errorf("models: unable to read review %d: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return ReviewScreen{}, fmt.Errorf("models: review %d: %w", id, ErrNotFound)
+	}
+	out := ReviewScreen{Review: rows[0].Review}
+	if out.Card, err = rows[0].SV.decode(); err != nil {
+		return out, err
+	}
+	if rows[0].AppealID != nil {
+		out.Appeal, err = s.AppealOfReview(ctx, id)
+	}
+	return out, err
+}
+
 // ReviewForm is what the inspector sends: ratings (value or N/A) by
 // category id, a summary and the teaching-case mark.
 type ReviewForm struct {

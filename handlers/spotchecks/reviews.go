@@ -44,18 +44,15 @@ func (h *Handler) reviewView(c echo.Context) (views.ReviewView, error) {
 		return views.ReviewView{}, err
 	}
 	ctx := c.Request().Context()
-	r, err := h.store.ReviewByID(ctx, id)
+	screen, err := h.store.ReviewScreenByID(ctx, id)
 	if err != nil {
 		return views.ReviewView{}, err
 	}
+	r, card := screen.Review, screen.Card
 	u := web.User(c)
 	if u.Role == models.RoleAgent && (r.AgentID == nil || *r.AgentID != u.ID || !r.Submitted()) {
 		// Agents see their own finished reviews only; to anyone else this review does not exist.
 		return views.ReviewView{}, fmt.Errorf("spotchecks: review %d for agent %d: %w", id, u.ID, models.ErrNotFound)
-	}
-	card, err := h.store.ScorecardVersionByID(ctx, r.ScorecardVersionID)
-	if err != nil {
-		return views.ReviewView{}, err
 	}
 	checks, err := h.store.CheckChat(ctx, r.ConversationID, web.Settings(c))
 	if err != nil {
@@ -81,9 +78,7 @@ func (h *Handler) reviewView(c echo.Context) (views.ReviewView, error) {
 	for _, cm := range comments {
 		v.Comments[cm.MessageID] = append(v.Comments[cm.MessageID], cm)
 	}
-	if v.Appeal, err = h.store.AppealOfReview(ctx, id); err != nil {
-		return views.ReviewView{}, err
-	}
+	v.Appeal = screen.Appeal
 	v.AppealDeadline = models.AppealDeadline(r, web.Settings(c))
 	v.CanAppeal = v.IsAgent && v.Appeal == nil && r.Submitted() && !h.now().After(v.AppealDeadline)
 	v.CanResolve = !v.IsAgent && v.Appeal != nil && v.Appeal.Open() && r.InspectorID != u.ID
