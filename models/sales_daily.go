@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
 	"gorm.io/gorm"
 )
 
@@ -150,35 +151,50 @@ func (s *Store) refreshSalesDay(ctx context.Context, day time.Time) error {
 	})
 }
 
-// freshSalesDays recomputes the period's dirty days when there are few,
-// and says how fresh the period's figures are after that.
-func (s *Store) freshSalesDays(ctx context.Context, from, to string) (SalesFreshness, error) {
-	var f SalesFreshness
-	var dirty []time.Time
-	err := s.conn(ctx).Raw(`SELECT day FROM sales_day_marks WHERE day >= ?::date AND day < ?::date GROUP BY day ORDER BY day DESC`, from, to).Scan(&dirty).Error
-	if err != nil {
-		return f, fmt.Errorf("models: dirty sales days: %w", err)
-	}
-	if len(dirty) > 0 && len(dirty) <= salesInlineDays {
-		if err := s.refreshSalesDays(ctx, dirty); err != nil {
-			return f, err
+// salesPeriod recomputes the period's dirty days when there are few, then
+// says how fresh the period's figures are and adds the shop's totals to
+// rep: orders, paid sales and silent orders (no credit after rulings).
+// Both come from one statement, read again only after a recompute.
+func (s *Store) salesPeriod(ctx context.Context, from, to string, rep *SalesReport) error {
+	for refreshed := false; ; refreshed = true {
+		var row struct {
+			Dirty        pq.StringArray
+			Oldest       *time.Time
+			Orders       int64
+			PaidFen      int64
+			SilentOrders int64
 		}
+		err := s.conn(ctx).Raw(`
+			SELECT ARRAY(SELECT DISTINCT day::text FROM sales_day_marks WHERE day >= ?::date AND day < ?::date ORDER BY 1 DESC) AS dirty,
+			       (SELECT min(computed_at) FROM sales_days WHERE day >= ?::date AND day < ?::date) AS oldest,
+			       t.orders, t.paid_fen, t.silent_orders
+			  FROM (SELECT COALESCE(sum(orders), 0) AS orders, COALESCE(sum(paid_fen), 0) AS paid_fen,
+			               COALESCE(sum(silent_orders), 0) AS silent_orders
+			          FROM sales_days WHERE day >= ?::date AND day < ?::date) t`,
+			from, to, from, to, from, to).Row().
+			Scan(&row.Dirty, &row.Oldest, &row.Orders, &row.PaidFen, &row.SilentOrders)
+		if err != nil {
+			return fmt.Errorf("models: sales period %s to %s: %w", from, to, err)
+		}
+		if !refreshed && len(row.Dirty) > 0 && len(row.Dirty) <= salesInlineDays {
+			days := make([]time.Time, len(row.Dirty))
+			for i, d := range row.Dirty {
+				if days[i], err = time.Parse(time.DateOnly, d); err != nil {
+					return fmt.Errorf("models: dirty sales day %q: %w", d, err)
+				}
+			}
+			if err := s.refreshSalesDays(ctx, days); err != nil {
+				return err
+			}
+			continue
+		}
+		rep.Fresh = SalesFreshness{Pending: len(row.Dirty)}
+		if row.Oldest != nil {
+			rep.Fresh.ComputedAt = *row.Oldest
+		}
+		rep.Orders, rep.PaidSalesFen, rep.SilentOrders = row.Orders, row.PaidFen, row.SilentOrders
+		return nil
 	}
-	var row struct {
-		Oldest  *time.Time
-		Pending int
-	}
-	err = s.conn(ctx).Raw(`SELECT (SELECT min(computed_at) FROM sales_days WHERE day >= ?::date AND day < ?::date) AS oldest,
-		(SELECT count(DISTINCT day) FROM sales_day_marks WHERE day >= ?::date AND day < ?::date) AS pending`,
-		from, to, from, to).Scan(&row).Error
-	if err != nil {
-		return f, fmt.Errorf("models: sales freshness: %w", err)
-	}
-	if row.Oldest != nil {
-		f.ComputedAt = *row.Oldest
-	}
-	f.Pending = row.Pending
-	return f, nil
 }
 
 // RefreshAllSalesDays recomputes every dirty day (after a load or a

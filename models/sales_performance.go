@@ -96,7 +96,7 @@ func (s *Store) SalesPerformance(ctx context.Context, from, to time.Time, loc *t
 		return a
 	}
 	fromDay, toDay := from.In(loc).Format(time.DateOnly), to.In(loc).Format(time.DateOnly)
-	if rep.Fresh, err = s.freshSalesDays(ctx, fromDay, toDay); err != nil {
+	if err := s.salesPeriod(ctx, fromDay, toDay, &rep); err != nil {
 		return rep, err
 	}
 	// The period sums the daily figures (refreshSalesDay): a buyer who asked
@@ -112,9 +112,8 @@ func (s *Store) SalesPerformance(ctx context.Context, from, to time.Time, loc *t
 		a.Assists, a.AssistFen, a.RefundFen = r.Assists, r.AssistFen, r.RefundFen
 		rep.CreditedFen += r.SalesFen
 	}
-	if err := s.shopSales(ctx, fromDay, toDay, &rep); err != nil {
-		return rep, err
-	}
+	// Silent sales: paid sales no agent is credited with.
+	rep.SilentSalesFen = rep.PaidSalesFen - rep.CreditedFen
 	for _, a := range byKey {
 		if userID == 0 || (a.UserID != nil && *a.UserID == userID) {
 			rep.Agents = append(rep.Agents, *a)

@@ -6,19 +6,6 @@ import (
 	"time"
 )
 
-// shopSales adds the shop's totals from the daily figures: orders, paid
-// sales, silent orders (no credit after rulings) and silent sales (paid
-// sales minus credited).
-func (s *Store) shopSales(ctx context.Context, fromDay, toDay string, rep *SalesReport) error {
-	err := s.conn(ctx).Raw(`SELECT COALESCE(sum(orders), 0), COALESCE(sum(paid_fen), 0), COALESCE(sum(silent_orders), 0)
-		FROM sales_days WHERE day >= ?::date AND day < ?::date`, fromDay, toDay).Row().Scan(&rep.Orders, &rep.PaidSalesFen, &rep.SilentOrders)
-	if err != nil {
-		return fmt.Errorf("models: shop sales: %w", err)
-	}
-	rep.SilentSalesFen = rep.PaidSalesFen - rep.CreditedFen
-	return nil
-}
-
 // salesTrend is credited (and, for the shop, silent) sales per day.
 func (s *Store) salesTrend(ctx context.Context, from, to time.Time, loc *time.Location, userID int64) ([]SalesDay, error) {
 	fromDay, toDay := from.In(loc).Format(time.DateOnly), to.In(loc).Format(time.DateOnly)
