@@ -37,18 +37,40 @@ func newVersionedCache[K comparable, V any](name string) *versionedCache[K, V] {
 // read inside a transaction always loads: it must see the transaction's
 // own writes, which the counter does not show until commit.
 func (c *versionedCache[K, V]) get(ctx context.Context, s *Store, key K, load func(context.Context) (V, error)) (V, error) {
+	version, err := cacheVersion(ctx, s, c.name)
+	if err != nil {
+		var zero V
+		return zero, err
+	}
+	return c.getAt(ctx, version, key, load)
+}
+
+// readThrough is the version of a copy that must not be used: inside a
+// transaction, or without a counter.
+const readThrough = -1
+
+// cacheVersion reads the counter of the named set of tables, once for
+// several copies of the same set (the performance page keeps two).
+func cacheVersion(ctx context.Context, s *Store, name string) (int64, error) {
 	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx {
-		return load(ctx)
+		return readThrough, nil
 	}
 	var version int64
-	err := s.conn(ctx).Raw(`SELECT version FROM cache_versions WHERE name = ?`, c.name).Row().Scan(&version)
+	err := s.conn(ctx).Raw(`SELECT version FROM cache_versions WHERE name = ?`, name).Row().Scan(&version)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		// Without its counter a copy could never be known stale: read through.
-		return load(ctx)
+		return readThrough, nil
 	case err != nil:
-		var zero V
-		return zero, fmt.Errorf("models: %s version: %w", c.name, err)
+		return 0, fmt.Errorf("models: %s version: %w", name, err)
+	}
+	return version, nil
+}
+
+// getAt is get at a counter value read by cacheVersion for c's name.
+func (c *versionedCache[K, V]) getAt(ctx context.Context, version int64, key K, load func(context.Context) (V, error)) (V, error) {
+	if version == readThrough {
+		return load(ctx)
 	}
 	c.mu.Lock()
 	v, ok := c.vals[key]
@@ -59,7 +81,7 @@ func (c *versionedCache[K, V]) get(ctx context.Context, s *Store, key K, load fu
 	}
 	// The load runs after the counter was read, so it sees at least that
 	// version; storing it under that version is safe even if it is newer.
-	v, err = load(ctx)
+	v, err := load(ctx)
 	if err != nil {
 		return v, err
 	}

@@ -101,7 +101,13 @@ func (s *Store) SalesPerformance(ctx context.Context, from, to time.Time, loc *t
 	}
 	// The period sums the daily figures (refreshSalesDay): a buyer who asked
 	// on two days is two inquiries, as the platform's daily reports count.
-	rows, err := s.salesAgentRows(ctx, fromDay, toDay)
+	// One read of the counter for both kept copies of the daily figures,
+	// after salesPeriod's recompute (which bumps it).
+	version, err := cacheVersion(ctx, s, "sales")
+	if err != nil {
+		return rep, err
+	}
+	rows, err := s.salesAgentRows(ctx, version, fromDay, toDay)
 	if err != nil {
 		return rep, err
 	}
@@ -132,7 +138,7 @@ func (s *Store) SalesPerformance(ctx context.Context, from, to time.Time, loc *t
 	if userID == 0 {
 		rep.Teams = teamSales(rep.Agents)
 	}
-	rep.Trend, err = s.salesTrend(ctx, from, to, loc, userID)
+	rep.Trend, err = s.salesTrend(ctx, version, from, to, loc, userID)
 	return rep, err
 }
 
@@ -177,8 +183,10 @@ type salesAgentRow struct {
 // the sum over 300 agents' days costs milliseconds of numeric aggregation
 // each time, so it is kept until the daily figures change (the 'sales'
 // counter, bumped when a refresh writes them).
-func (s *Store) salesAgentRows(ctx context.Context, fromDay, toDay string) ([]salesAgentRow, error) {
-	return s.sales.get(ctx, s, salesKey{from: fromDay, to: toDay}, func(ctx context.Context) ([]salesAgentRow, error) {
+// version is the 'sales' counter (cacheVersion), read once for this and
+// salesTrend.
+func (s *Store) salesAgentRows(ctx context.Context, version int64, fromDay, toDay string) ([]salesAgentRow, error) {
+	return s.sales.getAt(ctx, version, salesKey{from: fromDay, to: toDay}, func(ctx context.Context) ([]salesAgentRow, error) {
 		var rows []salesAgentRow
 		err := s.conn(ctx).Raw(`SELECT agent, sum(inquiries) AS inquiries, sum(ordered_buyers) AS ordered_buyers,
 		       sum(paid_buyers) AS paid_buyers, sum(share_bp) AS share_bp, sum(sales_fen) AS sales_fen,

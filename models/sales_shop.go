@@ -6,10 +6,11 @@ import (
 	"time"
 )
 
-// salesTrend is credited (and, for the shop, silent) sales per day.
-func (s *Store) salesTrend(ctx context.Context, from, to time.Time, loc *time.Location, userID int64) ([]SalesDay, error) {
+// salesTrend is credited (and, for the shop, silent) sales per day;
+// version is the 'sales' counter (see salesAgentRows).
+func (s *Store) salesTrend(ctx context.Context, version int64, from, to time.Time, loc *time.Location, userID int64) ([]SalesDay, error) {
 	fromDay, toDay := from.In(loc).Format(time.DateOnly), to.In(loc).Format(time.DateOnly)
-	rows, err := s.trend.get(ctx, s, salesKey{from: fromDay, to: toDay, userID: userID}, func(ctx context.Context) ([]salesTrendRow, error) {
+	rows, err := s.trend.getAt(ctx, version, salesKey{from: fromDay, to: toDay, userID: userID}, func(ctx context.Context) ([]salesTrendRow, error) {
 		return s.readSalesTrend(ctx, fromDay, toDay, userID)
 	})
 	if err != nil {
