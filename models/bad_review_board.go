@@ -115,8 +115,8 @@ type CaseAgent struct {
 
 // CaseAgents lists active agents with their open cases, fewest first.
 // Scanned by hand: the board reads the whole team on every manager's view.
-// The open cases are counted from the partial index of open cases
-// (migration 00056) alone, and the statement has no parameters, so it is
+// The open cases are counted over the partial index of open cases
+// (migration 00056), and the statement has no parameters, so it is
 // planned once per connection instead of on every view.
 func (s *Store) CaseAgents(ctx context.Context) ([]CaseAgent, error) {
 	rows, err := s.conn(ctx).Raw(`

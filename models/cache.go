@@ -69,7 +69,9 @@ func cacheVersion(ctx context.Context, s *Store, name string) (int64, error) {
 
 // getAt is get at a counter value read by cacheVersion for c's name.
 func (c *versionedCache[K, V]) getAt(ctx context.Context, version int64, key K, load func(context.Context) (V, error)) (V, error) {
-	if version == readThrough {
+	// A transaction's reads may hold its own uncommitted writes: never kept,
+	// whatever version the caller read.
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx || version == readThrough {
 		return load(ctx)
 	}
 	c.mu.Lock()

@@ -165,7 +165,7 @@ func (s *Store) salesPeriod(ctx context.Context, from, to string, rep *SalesRepo
 			SilentOrders int64
 		}
 		err := s.conn(ctx).Raw(`
-			SELECT ARRAY(SELECT DISTINCT day::text FROM sales_day_marks WHERE day >= ?::date AND day < ?::date ORDER BY 1 DESC) AS dirty,
+			SELECT ARRAY(SELECT DISTINCT to_char(day, 'YYYY-MM-DD') FROM sales_day_marks WHERE day >= ?::date AND day < ?::date ORDER BY 1 DESC) AS dirty,
 			       (SELECT min(computed_at) FROM sales_days WHERE day >= ?::date AND day < ?::date) AS oldest,
 			       t.orders, t.paid_fen, t.silent_orders
 			  FROM (SELECT COALESCE(sum(orders), 0) AS orders, COALESCE(sum(paid_fen), 0) AS paid_fen,

@@ -53,8 +53,9 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 }
 
 // Load is New plus, read in the same statement, the user the session is
-// logged in as (nil for a session without one). Every page needs both;
-// one round trip instead of two is 10-30% of a page's statements.
+// logged in as (nil for a session without one, whose row is then read a
+// second time on its own: only before login). Every page needs both; one
+// round trip instead of two is 10-30% of a page's statements.
 func (s *SessionStore) Load(r *http.Request, name string) (*sessions.Session, *User, error) {
 	return s.load(r, name, true)
 }

@@ -107,9 +107,11 @@ func LoadSession(store *models.Store, sessions *models.SessionStore) echo.Middle
 				return err
 			}
 			c.Set(keySettings, settings)
-			// The session and its user come in one statement; the user
-			// is read on its own only when the join found none (a user
-			// removed, or a session from before its user_id column).
+			// The session and its user come in one statement. When the
+			// join finds no user the session row is read alone (a session
+			// before login: the login page, a language choice), and a
+			// user the values name is then read on its own (a session
+			// from before its user_id column).
 			sess, u, err := sessions.Load(req, SessionName)
 			if err != nil {
 				return fmt.Errorf("web: load session: %w", err)
