@@ -106,11 +106,10 @@ const worksSQL = `EXISTS (SELECT 1 FROM shift_assignments a WHERE a.user_id = %s
 // agents whose cases qualify and reads only their open cases (by the
 // index of migration 00056) and their rows of the rota. Its generic plan
 // is as good as its custom ones, so PostgreSQL keeps one after five calls
-// (measured: plans 120 for 1,329 calls over 20 connections) instead of
-// planning every call as it did the first version. The first version joined the whole
-// day's rota to every open case; it cost more to plan and to run than
-// the rest of the today page together, and it was planned afresh on every
-// call. %s adds a filter to the cases (one case for HandedTo). Arguments:
+// (measured: plans 120 for 1,329 calls over 20 connections). The first
+// version joined the whole day's rota to every open case; it cost more to
+// plan and to run than the rest of the today page together, and it was
+// planned afresh on every call. %s adds a filter to the cases (one case for HandedTo). Arguments:
 // day, viewer, the filter's, limit.
 var agentHandoverSQL = handoverDaySQL + `, me AS (
 			SELECT u.id, u.team, ` + fmt.Sprintf(worksSQL, "u.id") + ` AS works

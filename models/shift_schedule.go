@@ -115,20 +115,17 @@ func (s *Store) FairnessHistory(ctx context.Context, from, to time.Time) ([]Fair
 // rota their shift today and the handover items waiting for them; for the
 // manager what waits on them.
 type ShiftsToday struct {
-	Today         time.Time
-	OnRota        bool
-	Shift         ShiftDay
-	HasShift      bool // a published cell for today exists
-	Handover      []HandoverItem
-	Cases         []HandoverBadReview // the most urgent open bad-review cases in my handover
-	CasesMore     int                 // how many more there are (on the handover page)
-	Unread        int                 // my unacknowledged changes (agent) / everyone's (manager)
-	Manager       bool
-	OpenHandover  int
-	PendingSwaps  int
-	PendingLeave  int
-	OpenCases     int
-	HandoverCases int // manager: open assigned bad-review cases
+	Today     time.Time
+	OnRota    bool
+	Shift     ShiftDay
+	HasShift  bool // a published cell for today exists
+	Handover  []HandoverItem
+	Cases     []HandoverBadReview // the most urgent open bad-review cases in my handover
+	CasesMore int                 // how many more there are (on the handover page)
+	Manager   bool
+	// ShiftWork is the manager's counts; of it an agent's card uses only
+	// Unread, their own unacknowledged rota changes.
+	ShiftWork
 }
 
 // ShiftsToday gathers the today page's shift card for u. A manager's card
@@ -140,9 +137,7 @@ func (s *Store) ShiftsToday(ctx context.Context, u User, now time.Time, n TodayC
 	}
 	out := ShiftsToday{Today: DayOf(now, settings.Location()), Manager: u.Role == RoleManager}
 	if out.Manager {
-		w := n.Shifts
-		out.OpenHandover, out.PendingSwaps, out.PendingLeave, out.OpenCases, out.Unread, out.HandoverCases =
-			w.OpenHandover, w.PendingSwaps, w.PendingLeave, w.OpenCases, w.Unread, w.HandoverCases
+		out.ShiftWork = n.Shifts
 		return out, nil
 	}
 	out.OnRota = u.Team != TeamNone

@@ -32,7 +32,8 @@ type TodayCounts struct {
 
 // ShiftWork is what waits on the team's shifts: open handover items,
 // accepted swaps to approve, pending leave, open adherence cases, rota
-// changes nobody acknowledged, and assigned open bad-review cases.
+// changes nobody acknowledged, and assigned open bad-review cases (the
+// manager's shift card on the today page).
 type ShiftWork struct {
 	OpenHandover, PendingSwaps, PendingLeave, OpenCases, Unread, HandoverCases int
 }

@@ -20,7 +20,6 @@ type Store interface {
 	OverdueCases(ctx context.Context, now time.Time, limit int) ([]models.BadReview, error)
 	OpenDisputes(ctx context.Context, limit int) ([]models.DisputeItem, error)
 	DisputesToAnswer(ctx context.Context, userID int64, now time.Time) ([]models.DisputeItem, error)
-	OverdueVisits(ctx context.Context, today time.Time, limit int) ([]models.VisitRow, error)
 	ShiftsToday(ctx context.Context, u models.User, now time.Time, n models.TodayCounts) (models.ShiftsToday, error)
 }
 
