@@ -257,6 +257,64 @@ func TestBadReviewTalliesMatchLiveCounts(t *testing.T) {
 	}
 }
 
+// The tallies are kept per statement (00057): one statement inserting,
+// changing or deleting many cases at once, cases it leaves as they were
+// and a change that moves nothing between tallies, all leave the tallies
+// equal to a count of the cases.
+func TestBadReviewTalliesFollowStatementsOfManyRows(t *testing.T) {
+	s, _, ag1, ag2, _ := caseShop(t)
+	db := s.DB()
+	recount := func(step string) {
+		t.Helper()
+		var diff []string
+		err := db.Raw(`
+			WITH live AS (SELECT k.dim, k.key, b.status, count(*) AS n
+			                FROM bad_reviews b, bad_review_keys(b.agent_id, b.item, b.causes) AS k
+			               GROUP BY 1, 2, 3),
+			     kept AS (SELECT dim, key, status, n FROM bad_review_tallies WHERE n <> 0)
+			SELECT concat_ws(' ', coalesce(l.dim, k.dim), coalesce(l.key, k.key), coalesce(l.status, k.status),
+			                 'live', coalesce(l.n, 0), 'kept', coalesce(k.n, 0))
+			  FROM live l FULL JOIN kept k USING (dim, key, status)
+			 WHERE l.n IS DISTINCT FROM k.n`).Scan(&diff).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(diff) > 0 {
+			t.Errorf("%s: tallies differ from a count: %v", step, diff)
+		}
+	}
+	recount("import")
+	exec := func(step, sql string, args ...any) {
+		t.Helper()
+		res := db.Exec(sql, args...)
+		if res.Error != nil {
+			t.Fatalf("%s: %v", step, res.Error)
+		}
+		if res.RowsAffected < 2 {
+			t.Fatalf("%s: %d rows; one statement over many rows is the point", step, res.RowsAffected)
+		}
+		recount(step)
+	}
+	exec("insert many", `
+		INSERT INTO bad_reviews (review_no, buyer, rating, first_rating, item, reviewed_at, status, agent_id, causes, assigned_at, due_at)
+		SELECT 'T' || g, 'buyer' || g, 'bad', 'bad', (ARRAY['羊毛大衣', '牛仔裤', ''])[1 + g % 3], now(),
+		       CASE WHEN g % 2 = 0 THEN 'assigned' ELSE 'new' END,
+		       CASE WHEN g % 2 = 0 THEN (ARRAY[?, ?]::bigint[])[1 + g / 2 % 2] END,
+		       CASE g % 3 WHEN 0 THEN ARRAY['quality', 'size'] WHEN 1 THEN ARRAY['size', 'size'] ELSE ARRAY['logistics', 'quality'] END,
+		       CASE WHEN g % 2 = 0 THEN now() END, CASE WHEN g % 2 = 0 THEN now() + interval '3 days' END
+		  FROM generate_series(1, 300) g`, ag1.ID, ag2.ID)
+	exec("move many between agents, statuses, items and causes", `
+		UPDATE bad_reviews SET agent_id = CASE WHEN agent_id = ?::bigint THEN ?::bigint ELSE ?::bigint END, status = 'contacting',
+		       item = CASE WHEN id % 5 = 0 THEN '连衣裙' ELSE item END,
+		       causes = CASE WHEN id % 7 = 0 THEN ARRAY['price'] ELSE causes END
+		 WHERE status IN ('assigned', 'new') AND id % 3 <> 0`, ag1.ID, ag2.ID, ag1.ID)
+	exec("change what no tally counts", `UPDATE bad_reviews SET account = 'noted' WHERE review_no LIKE 'T%'`)
+	exec("one statement, some moved and some not", `
+		UPDATE bad_reviews SET status = CASE WHEN id % 2 = 0 THEN 'escalated' ELSE status END, escalation = 'x'
+		 WHERE status = 'contacting'`)
+	exec("delete many", `DELETE FROM bad_reviews WHERE id % 4 = 1`)
+}
+
 // The reviews naming an agent follow every change: a rename, a nick added
 // or removed, a follow-up arriving on a review.
 func TestMentionsFollowNamesAndReviews(t *testing.T) {
