@@ -191,3 +191,46 @@ func TestSessionAndUserAreOneStatement(t *testing.T) {
 		t.Errorf("a user disabled in the database still gets the page: %d", res.StatusCode)
 	}
 }
+
+// A GET's copies of the directory and the rota take their counters from
+// the session's statement: the board (both) and my shifts (the rota) read
+// no counter of their own, and a rename made in SQL between two requests
+// is on the next page.
+func TestGetPagesTakeCacheCountersWithTheSession(t *testing.T) {
+	a := newApp(t)
+	if _, err := demo.Load(context.Background(), a.store); err != nil {
+		t.Fatal(err)
+	}
+	counterReads := func(c *client, path string) (int, string) {
+		t.Helper()
+		res := c.get(path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, res.StatusCode)
+		}
+		n := 0
+		for _, s := range a.queries.statements() {
+			if strings.Contains(s, "FROM cache_versions WHERE name") {
+				n++
+			}
+		}
+		return n, res.Body
+	}
+	manager := a.loginAs(models.RoleManager)
+	if n, _ := counterReads(manager, "/reviews"); n != 0 {
+		t.Errorf("the board read %d cache counters of its own", n)
+	}
+	agent := a.loginAs(models.RoleAgent)
+	if n, _ := counterReads(agent, "/shifts/me"); n != 0 {
+		t.Errorf("my shifts read %d cache counters of its own", n)
+	}
+	var id int64
+	if err := a.store.DB().Raw(`SELECT id FROM users WHERE role = 'agent' AND NOT disabled ORDER BY id LIMIT 1`).Scan(&id).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.DB().Exec(`UPDATE users SET display_name = '新名字客服' WHERE id = ?`, id).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, body := counterReads(manager, "/reviews"); !strings.Contains(body, "新名字客服") {
+		t.Error("the board does not show an agent renamed in the database since the last page")
+	}
+}

@@ -33,10 +33,15 @@ func newVersionedCache[K comparable, V any](name string) *versionedCache[K, V] {
 	return &versionedCache[K, V]{name: name, vals: map[K]V{}}
 }
 
-// get returns the value under key, loading it when the counter moved. A
-// read inside a transaction always loads: it must see the transaction's
-// own writes, which the counter does not show until commit.
+// get returns the value under key, loading it when the counter moved: the
+// counter as the request found it (CacheVersions) when it carries one its
+// writes have not spent, else read now. A read inside a transaction
+// always loads: it must see the transaction's own writes, which the
+// counter does not show until commit.
 func (c *versionedCache[K, V]) get(ctx context.Context, s *Store, key K, load func(context.Context) (V, error)) (V, error) {
+	if version, ok := snapshotVersion(ctx, c.name); ok {
+		return c.getAt(ctx, version, key, load)
+	}
 	version, err := cacheVersion(ctx, s, c.name)
 	if err != nil {
 		var zero V
@@ -50,7 +55,9 @@ func (c *versionedCache[K, V]) get(ctx context.Context, s *Store, key K, load fu
 const readThrough = -1
 
 // cacheVersion reads the counter of the named set of tables, once for
-// several copies of the same set (the performance page keeps two).
+// several copies of the same set (the performance page keeps two). It
+// never takes the request's CacheVersions: the performance page reads it
+// after recomputing figures another request may have just recomputed.
 func cacheVersion(ctx context.Context, s *Store, name string) (int64, error) {
 	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx {
 		return readThrough, nil

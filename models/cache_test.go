@@ -191,3 +191,76 @@ func TestVIPTagsFollowEveryWrite(t *testing.T) {
 		t.Fatalf("after TRUNCATE: %q", got)
 	}
 }
+
+// A request's copies use the counters read with its session
+// (CacheVersions) until the request writes: through WithTx, or through
+// any Exec, Create, Update or Delete on the Store's connection. From
+// then on the copies read their counters again and see the write.
+func TestCacheVersionsLastUntilTheRequestWrites(t *testing.T) {
+	s, _, team, _ := rotaShop(t)
+	a1 := team[0]
+	nameIn := func(ctx context.Context) string {
+		t.Helper()
+		us, err := s.ListUsers(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range us {
+			if u.ID == a1.ID {
+				return u.Name()
+			}
+		}
+		t.Fatalf("user %d not listed", a1.ID)
+		return ""
+	}
+	rename := func(to string) {
+		t.Helper()
+		if err := s.DB().Exec(`UPDATE users SET display_name = ? WHERE id = ?`, to, a1.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	request := func() context.Context {
+		t.Helper()
+		v, err := s.ReadCacheVersions(context.Background())
+		if err != nil || v == nil {
+			t.Fatalf("cache versions: %v, %v", v, err)
+		}
+		return models.WithCacheVersions(context.Background(), v)
+	}
+
+	// The snapshot is what the copy is checked against: another writer's
+	// rename after it is seen by the next request, not this one.
+	ctx := request()
+	if got := nameIn(ctx); got != "a1" {
+		t.Fatalf("first read: %q", got)
+	}
+	rename("小美")
+	if got := nameIn(ctx); got != "a1" {
+		t.Fatalf("the request read the counter again instead of its snapshot: %q", got)
+	}
+	if got := nameIn(request()); got != "小美" {
+		t.Fatalf("the next request: %q", got)
+	}
+
+	// A transaction in the request spends the snapshot.
+	ctx = request()
+	nameIn(ctx)
+	rename("小美2")
+	if err := s.WithTx(ctx, func(context.Context, *gorm.DB) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := nameIn(ctx); got != "小美2" {
+		t.Fatalf("after the request's transaction: %q", got)
+	}
+
+	// So does a plain Exec made with the request's context.
+	ctx = request()
+	nameIn(ctx)
+	rename("小美3")
+	if err := s.DB().WithContext(ctx).Exec(`UPDATE shop_settings SET vals = vals WHERE false`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got := nameIn(ctx); got != "小美3" {
+		t.Fatalf("after the request's Exec: %q", got)
+	}
+}

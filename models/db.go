@@ -54,6 +54,9 @@ func Open(dsn string) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("models: unable to open database: %w", err)
 	}
+	if err := registerSpendOnWrite(db); err != nil {
+		return nil, err
+	}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("models: unable to reach connection pool: %w", err)
@@ -93,6 +96,8 @@ func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context, tx *gor
 	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return fn(ctx, tx.WithContext(ctx))
 	}
+	// The request writes: its cache versions no longer show what it will read.
+	spendCacheVersions(ctx)
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{}, tx), tx)
 	})

@@ -48,37 +48,39 @@ func (s *SessionStore) Get(r *http.Request, name string) (*sessions.Session, err
 
 // New loads the session named by the cookie, or starts an empty one.
 func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
-	sess, _, err := s.load(r, name, false)
+	sess, _, _, err := s.load(r, name, false)
 	return sess, err
 }
 
 // Load is New plus, read in the same statement, the user the session is
 // logged in as (nil for a session without one, whose row is then read a
-// second time on its own: only before login). Every page needs both; one
-// round trip instead of two is 10-30% of a page's statements.
-func (s *SessionStore) Load(r *http.Request, name string) (*sessions.Session, *User, error) {
+// second time on its own: only before login) and the cache counters as
+// the request begins (nil without a user). Every page needs all three;
+// one round trip instead of three is 10-40% of a page's statements.
+func (s *SessionStore) Load(r *http.Request, name string) (*sessions.Session, *User, *CacheVersions, error) {
 	return s.load(r, name, true)
 }
 
-func (s *SessionStore) load(r *http.Request, name string, withUser bool) (*sessions.Session, *User, error) {
+func (s *SessionStore) load(r *http.Request, name string, withUser bool) (*sessions.Session, *User, *CacheVersions, error) {
 	sess := sessions.NewSession(s, name)
 	opts := *s.Options
 	sess.Options = &opts
 	sess.IsNew = true
 	c, err := r.Cookie(name)
 	if err != nil {
-		return sess, nil, nil
+		return sess, nil, nil, nil
 	}
 	if err := securecookie.DecodeMulti(name, c.Value, &sess.ID, s.codecs...); err != nil {
 		// A tampered or old cookie starts a fresh session; not an error for the user.
 		sess.ID = ""
-		return sess, nil, nil
+		return sess, nil, nil, nil
 	}
 	var data string
 	var u *User
+	var versions *CacheVersions
 	if withUser {
-		if data, u, err = s.sessionUser(r.Context(), sess.ID); err != nil {
-			return sess, nil, err
+		if data, u, versions, err = s.sessionUser(r.Context(), sess.ID); err != nil {
+			return sess, nil, nil, err
 		}
 	}
 	if u == nil {
@@ -87,53 +89,55 @@ func (s *SessionStore) load(r *http.Request, name string, withUser bool) (*sessi
 		err = s.db.WithContext(r.Context()).Raw(
 			`SELECT data FROM web_sessions WHERE id = ? AND expires_at > now()`, sess.ID).Scan(&row).Error
 		if err != nil {
-			return sess, nil, fmt.Errorf("models: unable to load session: %w", err)
+			return sess, nil, nil, fmt.Errorf("models: unable to load session: %w", err)
 		}
 		data = row.Data
 	}
 	if data == "" {
 		sess.ID = ""
-		return sess, nil, nil
+		return sess, nil, nil, nil
 	}
 	if err := securecookie.DecodeMulti(name, data, &sess.Values, s.codecs...); err != nil {
 		sess.ID = ""
-		return sess, nil, nil
+		return sess, nil, nil, nil
 	}
 	sess.IsNew = false
 	// The user_id column is written from the values by Save; a user that
 	// is not the one the values name is not this session's.
 	if id, ok := sess.Values[SessionUserKey].(int64); u != nil && (!ok || id != u.ID) {
-		u = nil
+		u, versions = nil, nil
 	}
-	return sess, u, nil
+	return sess, u, versions, nil
 }
 
-// sessionUser reads a live session's data and its user with their nicks,
-// or nothing when the session has no user (the caller reads it alone).
-func (s *SessionStore) sessionUser(ctx context.Context, id string) (string, *User, error) {
+// sessionUser reads a live session's data, its user with their nicks and
+// the cache counters, or nothing when the session has no user (the caller
+// reads it alone).
+func (s *SessionStore) sessionUser(ctx context.Context, id string) (string, *User, *CacheVersions, error) {
 	// The nicks are aggregated per user in a lateral subquery: the user is
 	// known only through the join, which the planner cannot push into
 	// usersWithNicks' aggregate over every agent's nicks.
 	rows, err := s.db.WithContext(ctx).Raw(`
 		SELECT u.id, u.username, u.display_name, u.role, u.team, u.password_hash, u.disabled, u.locale,
-		       u.version, u.created_at, u.updated_at, u.updated_by, coalesce(nk.nicks, '{}'), w.data
+		       u.version, u.created_at, u.updated_at, u.updated_by, coalesce(nk.nicks, '{}'), w.data,
+		       coalesce(`+cacheVersionsSQL+`, '')
 		  FROM web_sessions w
 		  JOIN users u ON u.id = w.user_id
 		  LEFT JOIN LATERAL (SELECT array_agg(nick ORDER BY nick) AS nicks FROM agent_nicks WHERE user_id = u.id) nk ON true
 		 WHERE w.id = ? AND w.expires_at > now()`, id).Rows()
 	if err != nil {
-		return "", nil, fmt.Errorf("models: unable to load session and user: %w", err)
+		return "", nil, nil, fmt.Errorf("models: unable to load session and user: %w", err)
 	}
 	defer rows.Close()
 	if !rows.Next() {
-		return "", nil, rows.Err()
+		return "", nil, nil, rows.Err()
 	}
 	var u User
-	var data string
-	if err := scanUser(rows, &u, &data); err != nil {
-		return "", nil, fmt.Errorf("models: unable to read session and user: %w", err)
+	var data, versions string
+	if err := scanUser(rows, &u, &data, &versions); err != nil {
+		return "", nil, nil, fmt.Errorf("models: unable to read session and user: %w", err)
 	}
-	return data, &u, rows.Err()
+	return data, &u, parseCacheVersions(versions), rows.Err()
 }
 
 // Save writes the session row and the cookie; MaxAge < 0 deletes both.

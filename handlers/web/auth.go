@@ -112,7 +112,7 @@ func LoadSession(store *models.Store, sessions *models.SessionStore) echo.Middle
 			// before login: the login page, a language choice), and a
 			// user the values name is then read on its own (a session
 			// from before its user_id column).
-			sess, u, err := sessions.Load(req, SessionName)
+			sess, u, versions, err := sessions.Load(req, SessionName)
 			if err != nil {
 				return fmt.Errorf("web: load session: %w", err)
 			}
@@ -128,6 +128,8 @@ func LoadSession(store *models.Store, sessions *models.SessionStore) echo.Middle
 			}
 			if u != nil && !u.Disabled {
 				c.Set(keyUser, u)
+			} else {
+				versions = nil
 			}
 			c.Set(keyLocale, pickLocale(c, settings))
 			// A live refresh (an HTMX GET) must not eat the message meant
@@ -136,6 +138,14 @@ func LoadSession(store *models.Store, sessions *models.SessionStore) echo.Middle
 				if err := takeFlash(c); err != nil {
 					return err
 				}
+			}
+			// The cache counters came with the session: a GET's copies of
+			// the directory and the rota use them instead of reading each
+			// counter again. Not for a POST, which writes before it reads
+			// (its writes would spend them anyway), and only now, after
+			// the flash was taken (a session write, no cached table).
+			if req.Method == http.MethodGet || req.Method == http.MethodHead {
+				c.SetRequest(req.WithContext(models.WithCacheVersions(ctx, versions)))
 			}
 			return next(c)
 		}
