@@ -1,8 +1,10 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -63,26 +65,9 @@ func (f BadReviewFilter) scope(q *gorm.DB) *gorm.DB {
 	return q
 }
 
-// ListBadReviews reads the board newest review first, keyset-paged on
-// (reviewed_at, id), with the count of cases per status.
-func (s *Store) ListBadReviews(ctx context.Context, f BadReviewFilter) (BadReviewPage, error) {
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
-	if f.Loc == nil {
-		f.Loc = time.UTC
-	}
-	page := BadReviewPage{Counts: map[string]int64{}}
-	var counts []struct {
-		Status string
-		N      int64
-	}
-	if err := s.badReviewCounts(ctx, f).Scan(&counts).Error; err != nil {
-		return page, fmt.Errorf("models: unable to count bad reviews: %w", err)
-	}
-	for _, c := range counts {
-		page.Counts[c.Status] = c.N
-	}
+// listBadReviewCases fills page's cases and cursor under f (its Limit and
+// Loc already defaulted).
+func (s *Store) listBadReviewCases(ctx context.Context, f BadReviewFilter, page *BadReviewPage) error {
 	q := f.scope(s.conn(ctx).Model(&BadReview{}))
 	switch f.Status {
 	case "":
@@ -96,14 +81,109 @@ func (s *Store) ListBadReviews(ctx context.Context, f BadReviewFilter) (BadRevie
 	}
 	var err error
 	if page.Cases, err = findBadReviews(q.Order("reviewed_at DESC, id DESC").Limit(f.Limit + 1)); err != nil {
-		return page, fmt.Errorf("models: unable to list bad reviews: %w", err)
+		return fmt.Errorf("models: unable to list bad reviews: %w", err)
 	}
 	if len(page.Cases) > f.Limit {
 		page.Cases = page.Cases[:f.Limit]
 		last := page.Cases[f.Limit-1]
 		page.Next = AuditCursor{At: last.ReviewedAt, ID: last.ID}
 	}
-	return page, nil
+	return nil
+}
+
+// BadReviewBoard is the board: a page of cases with the counts, the items
+// for the item filter and, for those who assign, the agents by open cases.
+type BadReviewBoard struct {
+	BadReviewPage
+	Items  []string
+	Agents []CaseAgent // nil unless asked for
+}
+
+// ListBadReviewBoard reads the board, newest review first, keyset-paged on
+// (reviewed_at, id), in two statements whatever it shows:
+// the counts, the items and the agents' open cases come from the tallies
+// in one (they were three round trips, and a live count of every agent's
+// open cases), the cases in the other. The agents themselves are the
+// directory's kept copy. withAgents is for managers and QC, who assign.
+func (s *Store) ListBadReviewBoard(ctx context.Context, f BadReviewFilter, withAgents bool) (BadReviewBoard, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	if f.Loc == nil {
+		f.Loc = time.UTC
+	}
+	b := BadReviewBoard{BadReviewPage: BadReviewPage{Counts: map[string]int64{}}}
+	// kind 'count': cases per status under the filter; 'item': an item
+	// with cases, pos its place in the database's order of item names;
+	// 'agent': open cases per agent id (all agents' tallies: one row each).
+	agents := `SELECT 'agent', key, sum(n)::bigint, 0 FROM bad_review_tallies
+	            WHERE dim = 'agent' AND status IN ` + openStatusesSQL + ` GROUP BY key HAVING sum(n) > 0`
+	if !withAgents {
+		agents = `SELECT '', '', 0, 0 WHERE false`
+	}
+	rows, err := s.conn(ctx).Raw(`
+		SELECT 'count' AS kind, status AS key, n::bigint AS n, 0::bigint AS pos FROM (?) c
+		UNION ALL
+		SELECT 'item', key, 0, row_number() OVER (ORDER BY key)
+		  FROM (SELECT key FROM bad_review_tallies WHERE dim = 'item' AND key <> '' AND status <> 'praise'
+		         GROUP BY key HAVING sum(n) > 0 ORDER BY key LIMIT 500) i
+		UNION ALL
+		`+agents, s.badReviewCounts(ctx, f)).Rows()
+	if err != nil {
+		return b, fmt.Errorf("models: unable to count bad reviews: %w", err)
+	}
+	defer rows.Close()
+	type item struct {
+		key string
+		pos int64
+	}
+	var items []item
+	open := map[int64]int{}
+	for rows.Next() {
+		var kind, key string
+		var n, pos int64
+		if err := rows.Scan(&kind, &key, &n, &pos); err != nil {
+			return b, fmt.Errorf("models: unable to read bad review counts: %w", err)
+		}
+		switch kind {
+		case "count":
+			b.Counts[key] = n
+		case "item":
+			items = append(items, item{key, pos})
+		case "agent":
+			id, err := strconv.ParseInt(key, 10, 64)
+			if err != nil {
+				return b, fmt.Errorf("models: bad review tally of agent %q: %w", key, err)
+			}
+			open[id] = int(n)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return b, fmt.Errorf("models: unable to read bad review counts: %w", err)
+	}
+	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.pos, b.pos) })
+	b.Items = make([]string, len(items))
+	for i, it := range items {
+		b.Items[i] = it.key
+	}
+	if withAgents {
+		users, err := s.ListUsers(ctx)
+		if err != nil {
+			return b, err
+		}
+		b.Agents = []CaseAgent{}
+		for _, u := range users {
+			if u.Role == RoleAgent && !u.Disabled {
+				b.Agents = append(b.Agents, CaseAgent{ID: u.ID, Name: u.Name(), OpenCases: open[u.ID]})
+			}
+		}
+		// As CaseAgents orders them: fewest open cases first, then by id.
+		slices.SortFunc(b.Agents, func(x, y CaseAgent) int {
+			return cmp.Or(cmp.Compare(x.OpenCases, y.OpenCases), cmp.Compare(x.ID, y.ID))
+		})
+	}
+	err = s.listBadReviewCases(ctx, f, &b.BadReviewPage)
+	return b, err
 }
 
 // CaseAgent is an agent who can be given cases, with their open load.
@@ -300,16 +380,4 @@ func (s *Store) badReviewCounts(ctx context.Context, f BadReviewFilter) *gorm.DB
 		q = q.Where("dim = 'all'")
 	}
 	return q.Group("status").Having("sum(n) > 0")
-}
-
-// BadReviewItems lists the items with cases, for the board's item filter
-// (from the tallies: one row per item and status).
-func (s *Store) BadReviewItems(ctx context.Context) ([]string, error) {
-	var out []string
-	err := s.conn(ctx).Raw(`SELECT key FROM bad_review_tallies WHERE dim = 'item' AND key <> '' AND status <> 'praise'
-		GROUP BY key HAVING sum(n) > 0 ORDER BY key LIMIT 500`).Scan(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: unable to list items: %w", err)
-	}
-	return out, nil
 }

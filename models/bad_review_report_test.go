@@ -165,7 +165,7 @@ func TestBadReviewBoardKeysetPaging(t *testing.T) {
 	f := models.BadReviewFilter{Limit: 2, Loc: shanghai, Now: time.Now()}
 	pages := 0
 	for {
-		p, err := s.ListBadReviews(ctx, f)
+		p, err := s.ListBadReviewBoard(ctx, f, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -243,7 +243,7 @@ func TestBadReviewTalliesMatchLiveCounts(t *testing.T) {
 		{"viewer and new", models.BadReviewFilter{Viewer: ag2.ID, Unassigned: true}, "AND (agent_id = ? OR status = 'new')", []any{ag2.ID}},
 	} {
 		c.f.Now = now
-		page, err := s.ListBadReviews(ctx, c.f)
+		page, err := s.ListBadReviewBoard(ctx, c.f, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,7 +35,7 @@ func TestHandScannedCasesMatchGorm(t *testing.T) {
 	if err := s.DB().Where("status <> 'praise'").Order("reviewed_at DESC, id DESC").Find(&want).Error; err != nil {
 		t.Fatal(err)
 	}
-	page, err := s.ListBadReviews(ctx, models.BadReviewFilter{})
+	page, err := s.ListBadReviewBoard(ctx, models.BadReviewFilter{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}

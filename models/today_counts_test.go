@@ -85,7 +85,7 @@ func TestTodayCountsMatchTheLists(t *testing.T) {
 			}
 			want.VisitsOverdue, want.CasesOverdue = len(late), len(cases)
 			for status, n := range map[string]*int{models.BadReviewNew: &want.CasesNew, models.BadReviewEscalated: &want.CasesEscalated} {
-				page, err := s.ListBadReviews(ctx, models.BadReviewFilter{Status: status, Now: now, Loc: loc, Limit: 1 << 20})
+				page, err := s.ListBadReviewBoard(ctx, models.BadReviewFilter{Status: status, Now: now, Loc: loc, Limit: 1 << 20}, false)
 				if err != nil {
 					t.Fatal(err)
 				}

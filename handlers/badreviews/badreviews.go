@@ -19,8 +19,7 @@ import (
 
 // Store is what the bad-review pages need.
 type Store interface {
-	ListBadReviews(ctx context.Context, f models.BadReviewFilter) (models.BadReviewPage, error)
-	BadReviewItems(ctx context.Context) ([]string, error)
+	ListBadReviewBoard(ctx context.Context, f models.BadReviewFilter, withAgents bool) (models.BadReviewBoard, error)
 	CaseAgents(ctx context.Context) ([]models.CaseAgent, error)
 	BadReviewByID(ctx context.Context, id int64) (models.BadReview, error)
 	BadReviewContacts(ctx context.Context, id int64) ([]models.BadReviewContact, error)

@@ -35,20 +35,15 @@ func (h *Handler) boardView(c echo.Context) (views.BadReviewBoardView, error) {
 	if u.Role == models.RoleAgent {
 		f.Viewer, f.Unassigned, f.AgentID = u.ID, v.CanTake, 0
 	}
-	var err error
-	if v.Page, err = h.store.ListBadReviews(ctx, f); err != nil {
+	board, err := h.store.ListBadReviewBoard(ctx, f, u.Role != models.RoleAgent)
+	if err != nil {
 		return v, err
 	}
-	if v.Items, err = h.store.BadReviewItems(ctx); err != nil {
-		return v, err
-	}
+	v.Page, v.Items, v.Agents = board.BadReviewPage, board.Items, board.Agents
 	if v.Names, err = h.names(ctx); err != nil {
 		return v, err
 	}
 	if u.Role != models.RoleAgent {
-		if v.Agents, err = h.store.CaseAgents(ctx); err != nil {
-			return v, err
-		}
 		duty, err := h.store.DutyAt(ctx, v.Settings, v.Now)
 		if err != nil {
 			return v, err
