@@ -52,7 +52,8 @@ func (q *queryCounter) statements() []string {
 // of each request carrying a counter (see wrap).
 func newQueryCounter(db *gorm.DB) *queryCounter {
 	count := func(tx *gorm.DB) {
-		if r, ok := tx.Statement.Context.Value(queryCountKey{}).(*requestQueries); ok {
+		// A dry run is a subquery being built into its statement, not one sent.
+		if r, ok := tx.Statement.Context.Value(queryCountKey{}).(*requestQueries); ok && !tx.DryRun {
 			r.n.Add(1)
 			r.mu.Lock()
 			r.sql = append(r.sql, tx.Statement.SQL.String())

@@ -126,7 +126,8 @@ func explainPages(ctx context.Context, dsn string, plan []step) (map[string]page
 func registerCapture(db *gorm.DB) error {
 	rec := func(tx *gorm.DB) {
 		c, ok := tx.Statement.Context.Value(captureKey{}).(*capture)
-		if !ok || tx.Statement.SQL.Len() == 0 {
+		// A dry run is a subquery being built into its statement, not one sent.
+		if !ok || tx.Statement.SQL.Len() == 0 || tx.DryRun {
 			return
 		}
 		c.mu.Lock()
