@@ -156,7 +156,6 @@ func (s *Store) ShiftsToday(ctx context.Context, u User, now time.Time, n TodayC
 		return out, err
 	}
 	out.CasesMore = total - len(out.Cases)
-	notices, err := s.OpenNotices(ctx, u.ID)
-	out.Unread = len(notices)
-	return out, err
+	out.Unread = n.Shifts.Unread
+	return out, nil
 }

@@ -26,7 +26,8 @@ type TodayCounts struct {
 	// attribution disputes.
 	Appeals, AppealsOverdue, Disputes int
 	// Manager: the shift card, what waits on the whole team (see
-	// ShiftsToday).
+	// ShiftsToday). QC and agent: Shifts.Unread alone, the rota changes
+	// to them they have not acknowledged.
 	Shifts ShiftWork
 }
 
@@ -56,10 +57,14 @@ func (s *Store) TodayCounts(ctx context.Context, u User, now time.Time, loc *tim
 		  LEFT JOIN reviews r ON r.conversation_id = x.conversation_id AND r.agent_nick = x.agent_nick
 		 WHERE x.inspector_id = ? AND r.status IS DISTINCT FROM 'submitted'`,
 		[]any{today, u.ID}, []any{&c.Queue, &c.QueueOverdue}}
+	// A QC inspector's or an agent's rota changes not acknowledged.
+	notices := todayPart{`
+		SELECT count(*) FROM shift_change_notices WHERE user_id = ? AND acknowledged_at IS NULL`,
+		[]any{u.ID}, []any{&c.Shifts.Unread}}
 	var parts []todayPart
 	switch u.Role {
 	case RoleQC:
-		parts = []todayPart{queue}
+		parts = []todayPart{queue, notices}
 	case RoleManager:
 		parts = []todayPart{queue, {`
 			SELECT (SELECT count(*) FROM bad_reviews WHERE status IN ` + openStatusesSQL + ` AND due_at < ?),
@@ -86,7 +91,7 @@ func (s *Store) TodayCounts(ctx context.Context, u User, now time.Time, loc *tim
 			[]any{u.ID}, []any{&c.UnreadReviews}}, {`
 			SELECT count(*), count(*) FILTER (WHERE due_on < ?::date)
 			  FROM vip_visits WHERE status = 'open' AND due_on <= ?::date AND agent_id = ?`,
-			[]any{today, today, u.ID}, []any{&c.VisitsDue, &c.VisitsOverdue}}}
+			[]any{today, today, u.ID}, []any{&c.VisitsDue, &c.VisitsOverdue}}, notices}
 	default:
 		return c, nil
 	}

@@ -27,17 +27,33 @@ func TestTodayCountsMatchTheLists(t *testing.T) {
 	if res := s.DB().Exec(`UPDATE adherence_cases SET status = 'excused' WHERE id = (SELECT min(id) FROM adherence_cases)`); res.Error != nil || res.RowsAffected != 1 {
 		t.Fatalf("excuse an adherence case: %v, %d rows", res.Error, res.RowsAffected)
 	}
+	// Rota changes to two agents and a QC inspector, one of them read.
+	if res := s.DB().Exec(`
+		INSERT INTO shift_change_notices (user_id, day, old_shift, new_shift, cause, acknowledged_at)
+		SELECT id, current_date, 'early', 'late', 'edit', CASE WHEN n = 3 THEN now() END
+		  FROM (SELECT id, row_number() OVER (ORDER BY role, id) AS n FROM users WHERE role IN ('agent', 'qc')) u
+		 WHERE n <= 3 OR n = (SELECT count(*) FROM users WHERE role IN ('agent', 'qc'))`); res.Error != nil || res.RowsAffected != 4 {
+		t.Fatalf("rota changes: %v, %d rows", res.Error, res.RowsAffected)
+	}
 	users, err := s.ListUsers(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var queued, unread, due int
+	var queued, unread, due, noticed int
 	for _, u := range users {
 		got, err := s.TodayCounts(ctx, u, now, loc)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var want models.TodayCounts
+		if u.Role == models.RoleQC || u.Role == models.RoleAgent {
+			notices, err := s.OpenNotices(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want.Shifts.Unread = len(notices)
+			noticed += want.Shifts.Unread
+		}
 		switch u.Role {
 		case models.RoleQC, models.RoleManager:
 			items, err := s.InspectorQueue(ctx, u.ID, 1<<20)
@@ -153,7 +169,7 @@ func TestTodayCountsMatchTheLists(t *testing.T) {
 			t.Errorf("%s (%s): counted %+v, the lists hold %+v", u.Username, u.Role, got, want)
 		}
 	}
-	if queued == 0 || unread == 0 || due == 0 {
-		t.Errorf("the demo shop should have some of each: queued %d, unread %d, due visits %d", queued, unread, due)
+	if queued == 0 || unread == 0 || due == 0 || noticed == 0 {
+		t.Errorf("the demo shop should have some of each: queued %d, unread %d, due visits %d, rota changes %d", queued, unread, due, noticed)
 	}
 }
