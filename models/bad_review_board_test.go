@@ -1,23 +1,17 @@
 package models_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
 	"kefudesk/models"
-	"kefudesk/models/demo"
 )
 
 // The board's items and agents come from the tallies and the kept
 // directory in the counts' statement; on the demo shop, with a case moved
 // to another agent and a new item, they equal what live queries give.
 func TestBoardItemsAndAgentsMatchLiveReads(t *testing.T) {
-	s, _ := newStore(t)
-	ctx := context.Background()
-	if _, err := demo.Load(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	s, ctx := demoStore(t)
 	res := s.DB().Exec(`UPDATE bad_reviews SET item = '新款羽绒服', agent_id = (SELECT max(id) FROM users WHERE role = 'agent' AND NOT disabled)
 	                     WHERE id = (SELECT min(id) FROM bad_reviews WHERE status = 'contacting')`)
 	if res.Error != nil || res.RowsAffected != 1 {

@@ -109,16 +109,43 @@ type Transcript struct {
 	Messages []ChatMessage
 }
 
-// ChatTranscript loads one conversation, read along the identity index.
+// ChatTranscript loads one conversation and its messages in one
+// statement (the transcript and the review screen open it on every view),
+// the messages read along the identity index.
 func (s *Store) ChatTranscript(ctx context.Context, id int64) (Transcript, error) {
 	var t Transcript
-	if err := s.conn(ctx).Take(&t.Chat, id).Error; err != nil {
-		return t, notFound(err, fmt.Sprintf("chat %d", id))
-	}
-	err := s.conn(ctx).Raw(`SELECT id, sender, agent_nick, sent_at, body FROM chat_messages
-		WHERE conversation_id = ? ORDER BY sent_at, id`, id).Scan(&t.Messages).Error
+	rows, err := s.conn(ctx).Raw(`
+		SELECT c.id, c.external_id, c.buyer, c.started_at, c.ended_at, c.messages, c.first_response_secs, c.longest_gap_secs,
+		       c.slow_replies, c.unanswered, c.agent_nicks, c.flags, c.flag_points,
+		       m.id, m.sender, m.agent_nick, m.sent_at, m.body
+		  FROM chat_conversations c
+		  LEFT JOIN chat_messages m ON m.conversation_id = c.id
+		 WHERE c.id = ?
+		 ORDER BY m.sent_at, m.id`, id).Rows()
 	if err != nil {
 		return t, fmt.Errorf("models: unable to read transcript %d: %w", id, err)
+	}
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		c := &t.Chat
+		var mID *int64
+		var sender, nick, body *string
+		var sentAt *time.Time
+		if err := rows.Scan(&c.ID, &c.ExternalID, &c.Buyer, &c.StartedAt, &c.EndedAt, &c.Messages, &c.FirstResponseSecs, &c.LongestGapSecs,
+			&c.SlowReplies, &c.Unanswered, &c.AgentNicks, &c.Flags, &c.FlagPoints, &mID, &sender, &nick, &sentAt, &body); err != nil {
+			return t, fmt.Errorf("models: unable to read transcript %d: %w", id, err)
+		}
+		found = true
+		if mID != nil { // a conversation without messages has one row of NULLs
+			t.Messages = append(t.Messages, ChatMessage{ID: *mID, Sender: *sender, AgentNick: *nick, SentAt: *sentAt, Body: *body})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return t, fmt.Errorf("models: unable to read transcript %d: %w", id, err)
+	}
+	if !found {
+		return t, fmt.Errorf("models: chat %d: %w", id, ErrNotFound)
 	}
 	return t, nil
 }

@@ -1,24 +1,18 @@
 package models_test
 
 import (
-	"context"
 	"errors"
 	"reflect"
 	"testing"
 
 	"kefudesk/models"
-	"kefudesk/models/demo"
 )
 
 // TestReviewScreenReadsWhatTheSeparateReadsDo: for every review of the
 // demo shop, appealed or not, the review screen's one read holds the same
 // review, scorecard version and appeal as reading each on its own.
 func TestReviewScreenReadsWhatTheSeparateReadsDo(t *testing.T) {
-	s, _ := newStore(t)
-	ctx := context.Background()
-	if _, err := demo.Load(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	s, ctx := demoStore(t)
 	var ids []int64
 	if err := s.DB().Raw(`SELECT id FROM reviews ORDER BY id`).Scan(&ids).Error; err != nil {
 		t.Fatal(err)

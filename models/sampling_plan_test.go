@@ -7,15 +7,10 @@ import (
 	"time"
 
 	"kefudesk/models"
-	"kefudesk/models/demo"
 )
 
 func TestRunPlanOnTheDemoShop(t *testing.T) {
-	s, _ := newStore(t)
-	ctx := context.Background()
-	if _, err := demo.Load(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	s, ctx := demoStore(t)
 	// Start from the demo's chats and team, without its own plan and reviews.
 	for _, q := range []string{`DELETE FROM review_appeals`, `DELETE FROM reviews`, `DELETE FROM review_assignments`, `DELETE FROM sampling_plans`} {
 		if err := s.DB().Exec(q).Error; err != nil {

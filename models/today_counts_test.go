@@ -1,22 +1,16 @@
 package models_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"kefudesk/models"
-	"kefudesk/models/demo"
 )
 
 // The today page's cards are counted in one statement; on the demo shop
 // every count must equal what the full list behind its card holds.
 func TestTodayCountsMatchTheLists(t *testing.T) {
-	s, _ := newStore(t)
-	ctx := context.Background()
-	if _, err := demo.Load(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	s, ctx := demoStore(t)
 	settings, err := s.Settings(ctx)
 	if err != nil {
 		t.Fatal(err)
