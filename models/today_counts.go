@@ -39,6 +39,18 @@ type ShiftWork struct {
 	OpenHandover, PendingSwaps, PendingLeave, OpenCases, Unread, HandoverCases int
 }
 
+// The day and the moment TodayCounts compares with are written behind a
+// scalar subquery. As plain parameters PostgreSQL planned the manager's
+// statement afresh on every call (1.1 ms at scale 1 quiet, 3.7 ms under
+// load, more than it takes to run): custom plans, which see how few
+// cases are overdue, looked cheaper than the generic plan, which runs as
+// fast. A value behind a subquery is unknown to every plan alike, so after
+// its first five calls PostgreSQL keeps the generic plan.
+const (
+	dayParam  = "(SELECT ?::date)"
+	timeParam = "(SELECT ?::timestamptz)"
+)
+
 // todayPart is one single-row subquery of TodayCounts and where its
 // columns go.
 type todayPart struct {
@@ -52,7 +64,7 @@ func (s *Store) TodayCounts(ctx context.Context, u User, now time.Time, loc *tim
 	var c TodayCounts
 	today := dateStr(DayOf(now, loc))
 	queue := todayPart{`
-		SELECT count(*), count(*) FILTER (WHERE x.due_on < ?::date)
+		SELECT count(*), count(*) FILTER (WHERE x.due_on < ` + dayParam + `)
 		  FROM review_assignments x
 		  LEFT JOIN reviews r ON r.conversation_id = x.conversation_id AND r.agent_nick = x.agent_nick
 		 WHERE x.inspector_id = ? AND r.status IS DISTINCT FROM 'submitted'`,
@@ -67,15 +79,15 @@ func (s *Store) TodayCounts(ctx context.Context, u User, now time.Time, loc *tim
 		parts = []todayPart{queue, notices}
 	case RoleManager:
 		parts = []todayPart{queue, {`
-			SELECT (SELECT count(*) FROM bad_reviews WHERE status IN ` + openStatusesSQL + ` AND due_at < ?),
+			SELECT (SELECT count(*) FROM bad_reviews WHERE status IN ` + openStatusesSQL + ` AND due_at < ` + timeParam + `),
 			       (SELECT count(*) FROM bad_reviews WHERE status = 'new'),
 			       (SELECT count(*) FROM bad_reviews WHERE status = 'escalated')`,
 			[]any{now},
 			[]any{&c.CasesOverdue, &c.CasesNew, &c.CasesEscalated}}, {`
-			SELECT count(*) FROM vip_visits WHERE status = 'open' AND due_on < ?::date`,
+			SELECT count(*) FROM vip_visits WHERE status = 'open' AND due_on < ` + dayParam,
 			[]any{today}, []any{&c.VisitsOverdue}}, {`
 			SELECT (SELECT count(*) FROM review_appeals WHERE status = 'open'),
-			       (SELECT count(*) FROM review_appeals WHERE status = 'open' AND due_at < ?),
+			       (SELECT count(*) FROM review_appeals WHERE status = 'open' AND due_at < ` + timeParam + `),
 			       (SELECT count(*) FROM attribution_disputes WHERE status = 'open')`,
 			[]any{now}, []any{&c.Appeals, &c.AppealsOverdue, &c.Disputes}}, {`
 			SELECT (SELECT count(*) FROM handover_items WHERE done_at IS NULL),
@@ -89,8 +101,8 @@ func (s *Store) TodayCounts(ctx context.Context, u User, now time.Time, loc *tim
 		parts = []todayPart{{`
 			SELECT count(*) FROM reviews WHERE agent_id = ? AND status = 'submitted' AND acknowledged_at IS NULL`,
 			[]any{u.ID}, []any{&c.UnreadReviews}}, {`
-			SELECT count(*), count(*) FILTER (WHERE due_on < ?::date)
-			  FROM vip_visits WHERE status = 'open' AND due_on <= ?::date AND agent_id = ?`,
+			SELECT count(*), count(*) FILTER (WHERE due_on < ` + dayParam + `)
+			  FROM vip_visits WHERE status = 'open' AND due_on <= ` + dayParam + ` AND agent_id = ?`,
 			[]any{today, today, u.ID}, []any{&c.VisitsDue, &c.VisitsOverdue}}, notices}
 	default:
 		return c, nil
