@@ -41,6 +41,8 @@ type config struct {
 	// loop: every user asks again the moment an answer arrives, which
 	// measures the server at saturation rather than a team at work.
 	think time.Duration
+	// warmup walks the plan unrecorded before the measured run.
+	warmup time.Duration
 }
 
 func main() {
@@ -80,6 +82,7 @@ func parseFlags(args []string) (config, error) {
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
 	wait := fs.Duration("wait", 0, "wait up to this long for the server's /readyz first")
 	think := fs.Duration("think", 0, "each user's mean pause between pages (uniform over 0..2x); 0 never pauses")
+	warmup := fs.Duration("warmup", 0, "walk the plan this long, unrecorded, before the measured run")
 	explain := fs.Bool("explain", false, "after the load, serve each page in this process on DATABASE_URL and EXPLAIN ANALYZE its statements")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -91,8 +94,9 @@ func parseFlags(args []string) (config, error) {
 	if err := loopbackOnly(u.Hostname()); err != nil {
 		return config{}, err
 	}
-	if *conc < 1 || *conc > 1024 || *dur <= 0 || *dur > 30*time.Minute || *max < 1 || *think < 0 || *think > time.Minute {
-		return config{}, errors.New("-c must be 1..1024, -duration up to 30m, -max at least 1, -think 0..1m")
+	if *conc < 1 || *conc > 1024 || *dur <= 0 || *dur > 30*time.Minute || *max < 1 || *think < 0 || *think > time.Minute ||
+		*warmup < 0 || *warmup > 10*time.Minute {
+		return config{}, errors.New("-c must be 1..1024, -duration up to 30m, -max at least 1, -think 0..1m, -warmup 0..10m")
 	}
 	text := defaultPlan
 	if *planFile != "" {
@@ -106,7 +110,7 @@ func parseFlags(args []string) (config, error) {
 	if err != nil {
 		return config{}, err
 	}
-	return config{base: u, conc: *conc, duration: *dur, max: *max, pid: *pid, plan: plan, jsonOut: *jsonOut, wait: *wait, explain: *explain, think: *think}, nil
+	return config{base: u, conc: *conc, duration: *dur, max: *max, pid: *pid, plan: plan, jsonOut: *jsonOut, wait: *wait, explain: *explain, think: *think, warmup: *warmup}, nil
 }
 
 // loopbackOnly refuses any target that is not this machine: a load run is
@@ -154,25 +158,14 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		return nil, err
 	}
 	mem := watchMemory(cfg.pid)
+	// A server just started plans its statements on each new connection
+	// and fills its kept copies in its first seconds; one that has run for
+	// a day has that behind it. -warmup lets the run measure the latter.
+	if cfg.warmup > 0 {
+		walk(ctx, cfg, users, cfg.warmup, newRecorder())
+	}
 	rec := newRecorder()
-	ctx, cancel := context.WithTimeout(ctx, cfg.duration)
-	defer cancel()
-	var sent sync.WaitGroup
-	budget := make(chan struct{}, cfg.max)
-	for range cfg.max {
-		budget <- struct{}{}
-	}
-	close(budget)
-	start := time.Now()
-	for w := range cfg.conc {
-		sent.Add(1)
-		go func() {
-			defer sent.Done()
-			worker(ctx, cfg, users, w, budget, rec)
-		}()
-	}
-	sent.Wait()
-	elapsed := time.Since(start)
+	elapsed := walk(ctx, cfg, users, cfg.duration, rec)
 	rep := rec.report(elapsed, cfg.conc, mem.stop())
 	rep.ThinkMs = float64(cfg.think) / float64(time.Millisecond)
 	if cfg.explain {
@@ -187,6 +180,29 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		rep.addSQL(sql)
 	}
 	return rep, nil
+}
+
+// walk has cfg.conc users walk the plan for d (or cfg.max requests),
+// recording into rec, and returns how long they took.
+func walk(ctx context.Context, cfg config, users map[string]*session, d time.Duration, rec *recorder) time.Duration {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	budget := make(chan struct{}, cfg.max)
+	for range cfg.max {
+		budget <- struct{}{}
+	}
+	close(budget)
+	var sent sync.WaitGroup
+	start := time.Now()
+	for w := range cfg.conc {
+		sent.Add(1)
+		go func() {
+			defer sent.Done()
+			worker(ctx, cfg, users, w, budget, rec)
+		}()
+	}
+	sent.Wait()
+	return time.Since(start)
 }
 
 // worker plays one user: it walks the plan's steps for its user in turn.
