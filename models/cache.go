@@ -15,7 +15,8 @@ import (
 // as the database's counter for that set (cache_versions, bumped by a
 // statement trigger on every write, migration 00053) stays where it was.
 // Each use costs one primary-key read of the counter instead of the query
-// it stands for, and a write is seen by the next request, whichever
+// it stands for (none on a GET, whose counters came with its session:
+// CacheVersions), and a write is seen by the next request, whichever
 // process made it: there is no time-to-live to wait out.
 type versionedCache[K comparable, V any] struct {
 	name    string
