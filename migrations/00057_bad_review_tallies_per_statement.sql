@@ -8,7 +8,8 @@
 -- generator's 100,000 ran for over 12 minutes on that one statement.
 -- A trigger per statement, reading the rows it changed from transition
 -- tables, sums them per tally row first and touches each tally row once,
--- whether the statement changed one case or a year of them.
+-- whether the statement changed one case or a year of them. TRUNCATE,
+-- which fired no trigger before, now empties the tallies too.
 DROP TRIGGER bad_reviews_tally_upd ON bad_reviews;
 DROP TRIGGER bad_reviews_tally_del ON bad_reviews;
 DROP TRIGGER bad_reviews_tally_ins ON bad_reviews;
@@ -23,7 +24,9 @@ DROP FUNCTION bad_review_tally();
 -- trigger has are read: PL/pgSQL plans a branch when it first runs it.
 CREATE FUNCTION bad_review_tally_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
+    IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM bad_review_tallies;
+    ELSIF TG_OP = 'INSERT' THEN
         INSERT INTO bad_review_tallies AS t (dim, key, status, n)
         SELECT k.dim, k.key, a.status, count(*)
           FROM added a, bad_review_keys(a.agent_id, a.item, a.causes) AS k
@@ -60,8 +63,11 @@ CREATE TRIGGER bad_reviews_tally_del AFTER DELETE ON bad_reviews
     REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION bad_review_tally_rows();
 CREATE TRIGGER bad_reviews_tally_upd AFTER UPDATE ON bad_reviews
     REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION bad_review_tally_rows();
+CREATE TRIGGER bad_reviews_tally_truncate AFTER TRUNCATE ON bad_reviews
+    FOR EACH STATEMENT EXECUTE FUNCTION bad_review_tally_rows();
 
 -- +goose Down
+DROP TRIGGER bad_reviews_tally_truncate ON bad_reviews;
 DROP TRIGGER bad_reviews_tally_upd ON bad_reviews;
 DROP TRIGGER bad_reviews_tally_del ON bad_reviews;
 DROP TRIGGER bad_reviews_tally_ins ON bad_reviews;

@@ -258,9 +258,9 @@ func TestBadReviewTalliesMatchLiveCounts(t *testing.T) {
 }
 
 // The tallies are kept per statement (00057): one statement inserting,
-// changing or deleting many cases at once, cases it leaves as they were
-// and a change that moves nothing between tallies, all leave the tallies
-// equal to a count of the cases.
+// changing, upserting or deleting many cases at once, cases it leaves as
+// they were, a change that moves nothing between tallies and a TRUNCATE
+// all leave the tallies equal to a count of the cases.
 func TestBadReviewTalliesFollowStatementsOfManyRows(t *testing.T) {
 	s, _, ag1, ag2, _ := caseShop(t)
 	db := s.DB()
@@ -312,7 +312,16 @@ func TestBadReviewTalliesFollowStatementsOfManyRows(t *testing.T) {
 	exec("one statement, some moved and some not", `
 		UPDATE bad_reviews SET status = CASE WHEN id % 2 = 0 THEN 'escalated' ELSE status END, escalation = 'x'
 		 WHERE status = 'contacting'`)
+	exec("upsert many, some new and some moved", `
+		INSERT INTO bad_reviews (review_no, buyer, rating, first_rating, item, reviewed_at, status, causes)
+		SELECT 'T' || g, 'buyer' || g, 'bad', 'bad', '围巾', now(), 'new', ARRAY['other']
+		  FROM generate_series(250, 400) g
+		    ON CONFLICT (review_no) DO UPDATE SET item = EXCLUDED.item, causes = EXCLUDED.causes`)
 	exec("delete many", `DELETE FROM bad_reviews WHERE id % 4 = 1`)
+	if err := db.Exec(`TRUNCATE bad_reviews CASCADE`).Error; err != nil {
+		t.Fatal(err)
+	}
+	recount("truncate")
 }
 
 // The reviews naming an agent follow every change: a rename, a nick added

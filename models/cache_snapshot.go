@@ -95,7 +95,10 @@ func spendCacheVersions(ctx context.Context) {
 
 // registerSpendOnWrite marks a request's snapshot spent before every
 // Exec, Create, Update or Delete made through db, inside a transaction or
-// not, so a write the request makes outside WithTx is seen too.
+// not, so a write the request makes outside WithTx is seen too. A write
+// read back with Raw(…).Scan or Row passes none of these callbacks: the
+// Store makes those only inside WithTx, which spends the snapshot first.
+// The imports write through pgx itself and spend it by hand.
 func registerSpendOnWrite(db *gorm.DB) error {
 	spend := func(tx *gorm.DB) { spendCacheVersions(tx.Statement.Context) }
 	cb := db.Callback()

@@ -38,6 +38,7 @@ const recomputeBatch = 5000
 // since a time, under the current settings, in batches of recomputeBatch
 // chats each in its own transaction. It returns how many chats it did.
 func (s *Store) RecomputeChats(ctx context.Context, since time.Time) (int64, error) {
+	spendCacheVersions(ctx) // its pgx writes pass no gorm callback
 	settings, err := s.Settings(ctx)
 	if err != nil {
 		return 0, err

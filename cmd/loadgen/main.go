@@ -76,7 +76,7 @@ func parseFlags(args []string) (config, error) {
 	base := fs.String("base", "http://127.0.0.1:8080", "the server (loopback only)")
 	conc := fs.Int("c", 32, "concurrent users")
 	dur := fs.Duration("duration", 20*time.Second, "how long to run")
-	max := fs.Int("max", 500000, "stop after this many requests")
+	max := fs.Int("max", 500000, "stop after this many requests (the warm-up has as many of its own)")
 	pid := fs.Int("pid", 0, "the server's process id, to report its peak memory")
 	planFile := fs.String("plan", "", "file of 'user password path' lines (default: the demo shop's most-opened pages)")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")

@@ -145,7 +145,7 @@ func LoadSession(store *models.Store, sessions *models.SessionStore) echo.Middle
 			// (its writes would spend them anyway), and only now, after
 			// the flash was taken (a session write, no cached table).
 			if req.Method == http.MethodGet || req.Method == http.MethodHead {
-				c.SetRequest(req.WithContext(models.WithCacheVersions(ctx, versions)))
+				c.SetRequest(c.Request().WithContext(models.WithCacheVersions(c.Request().Context(), versions)))
 			}
 			return next(c)
 		}
