@@ -115,9 +115,8 @@ func (s *Store) ListBadReviewBoard(ctx context.Context, f BadReviewFilter, withA
 	b := BadReviewBoard{BadReviewPage: BadReviewPage{Counts: map[string]int64{}}}
 	// kind 'count': cases per status under the filter; 'item': an item
 	// with cases, pos its place in the database's order of item names;
-	// 'agent': open cases per agent id (all agents' tallies: one row each).
-	agents := `SELECT 'agent', key, sum(n)::bigint, 0 FROM bad_review_tallies
-	            WHERE dim = 'agent' AND status IN ` + openStatusesSQL + ` GROUP BY key HAVING sum(n) > 0`
+	// 'agent': open cases per agent id.
+	agents := `SELECT 'agent', o.key, o.n, 0 FROM (` + openCasesByAgentSQL + `) o`
 	if !withAgents {
 		agents = `SELECT '', '', 0, 0 WHERE false`
 	}
@@ -138,7 +137,7 @@ func (s *Store) ListBadReviewBoard(ctx context.Context, f BadReviewFilter, withA
 		pos int64
 	}
 	var items []item
-	open := map[int64]int{}
+	open := openCases{}
 	for rows.Next() {
 		var kind, key string
 		var n, pos int64
@@ -151,11 +150,9 @@ func (s *Store) ListBadReviewBoard(ctx context.Context, f BadReviewFilter, withA
 		case "item":
 			items = append(items, item{key, pos})
 		case "agent":
-			id, err := strconv.ParseInt(key, 10, 64)
-			if err != nil {
-				return b, fmt.Errorf("models: bad review tally of agent %q: %w", key, err)
+			if err := open.add(key, n); err != nil {
+				return b, err
 			}
-			open[id] = int(n)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -167,20 +164,9 @@ func (s *Store) ListBadReviewBoard(ctx context.Context, f BadReviewFilter, withA
 		b.Items[i] = it.key
 	}
 	if withAgents {
-		users, err := s.ListUsers(ctx)
-		if err != nil {
+		if b.Agents, err = s.caseAgents(ctx, open); err != nil {
 			return b, err
 		}
-		b.Agents = []CaseAgent{}
-		for _, u := range users {
-			if u.Role == RoleAgent && !u.Disabled {
-				b.Agents = append(b.Agents, CaseAgent{ID: u.ID, Name: u.Name(), OpenCases: open[u.ID]})
-			}
-		}
-		// As CaseAgents orders them: fewest open cases first, then by id.
-		slices.SortFunc(b.Agents, func(x, y CaseAgent) int {
-			return cmp.Or(cmp.Compare(x.OpenCases, y.OpenCases), cmp.Compare(x.ID, y.ID))
-		})
 	}
 	err = s.listBadReviewCases(ctx, f, &b.BadReviewPage)
 	return b, err
@@ -193,34 +179,59 @@ type CaseAgent struct {
 	OpenCases int
 }
 
-// CaseAgents lists active agents with their open cases, fewest first.
-// Scanned by hand: the board reads the whole team on every manager's view.
-// The open cases are counted over the partial index of open cases
-// (migration 00056), and the statement has no parameters, so it is
-// planned once per connection instead of on every view.
-func (s *Store) CaseAgents(ctx context.Context) ([]CaseAgent, error) {
-	rows, err := s.conn(ctx).Raw(`
-		SELECT u.id, coalesce(nullif(u.display_name, ''), u.username) AS name, coalesce(o.n, 0) AS open_cases
-		  FROM users u
-		  LEFT JOIN (SELECT agent_id, count(*) AS n FROM bad_reviews
-		              WHERE status IN ` + openStatusesSQL + ` GROUP BY agent_id) o ON o.agent_id = u.id
-		 WHERE u.role = 'agent' AND NOT u.disabled
-		 ORDER BY open_cases, u.id`).Rows()
+// openCasesByAgentSQL is each agent's open cases from the tallies, as
+// (key, n) with key the agent's id: one row per agent with any.
+const openCasesByAgentSQL = `SELECT key, sum(n)::bigint AS n FROM bad_review_tallies
+	WHERE dim = 'agent' AND status IN ` + openStatusesSQL + ` GROUP BY key HAVING sum(n) > 0`
+
+// openCases is open cases by agent id, read from openCasesByAgentSQL.
+type openCases map[int64]int
+
+func (o openCases) add(key string, n int64) error {
+	id, err := strconv.ParseInt(key, 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("models: unable to list case agents: %w", err)
+		return fmt.Errorf("models: bad review tally of agent %q: %w", key, err)
 	}
-	defer rows.Close()
-	var out []CaseAgent
-	for rows.Next() {
-		var a CaseAgent
-		if err := rows.Scan(&a.ID, &a.Name, &a.OpenCases); err != nil {
-			return nil, fmt.Errorf("models: unable to list case agents: %w", err)
+	o[id] = int(n)
+	return nil
+}
+
+// CaseAgents lists active agents with their open cases, fewest first: the
+// agents from the directory's kept copy, their open cases from the
+// tallies (the board reads the same in its counts' statement).
+func (s *Store) CaseAgents(ctx context.Context) ([]CaseAgent, error) {
+	var rows []struct {
+		Key string
+		N   int64
+	}
+	if err := s.conn(ctx).Raw(openCasesByAgentSQL).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("models: unable to count open cases by agent: %w", err)
+	}
+	open := openCases{}
+	for _, r := range rows {
+		if err := open.add(r.Key, r.N); err != nil {
+			return nil, err
 		}
-		out = append(out, a)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("models: unable to list case agents: %w", err)
+	return s.caseAgents(ctx, open)
+}
+
+// caseAgents is the active agents with their open cases, fewest first,
+// then by id.
+func (s *Store) caseAgents(ctx context.Context, open openCases) ([]CaseAgent, error) {
+	users, err := s.ListUsers(ctx)
+	if err != nil {
+		return nil, err
 	}
+	var out []CaseAgent
+	for _, u := range users {
+		if u.Role == RoleAgent && !u.Disabled {
+			out = append(out, CaseAgent{ID: u.ID, Name: u.Name(), OpenCases: open[u.ID]})
+		}
+	}
+	slices.SortFunc(out, func(x, y CaseAgent) int {
+		return cmp.Or(cmp.Compare(x.OpenCases, y.OpenCases), cmp.Compare(x.ID, y.ID))
+	})
 	return out, nil
 }
 

@@ -7,9 +7,9 @@ import (
 	"kefudesk/models"
 )
 
-// The board's items and agents come from the tallies and the kept
-// directory in the counts' statement; on the demo shop, with a case moved
-// to another agent and a new item, they equal what live queries give.
+// The board's items and agents (and the case page's agents) come from the
+// tallies and the kept directory; on the demo shop, with a case moved to
+// another agent and a new item, they equal what live queries give.
 func TestBoardItemsAndAgentsMatchLiveReads(t *testing.T) {
 	s, ctx := demoStore(t)
 	res := s.DB().Exec(`UPDATE bad_reviews SET item = '新款羽绒服', agent_id = (SELECT max(id) FROM users WHERE role = 'agent' AND NOT disabled)
@@ -33,9 +33,24 @@ func TestBoardItemsAndAgentsMatchLiveReads(t *testing.T) {
 			}
 			continue
 		}
-		live, err := s.CaseAgents(ctx)
+		// Counted live over the cases, as the case agents were before the
+		// tallies; CaseAgents, which reads the tallies too, must agree.
+		var live []models.CaseAgent
+		err = s.DB().Raw(`
+			SELECT u.id, coalesce(nullif(u.display_name, ''), u.username) AS name, count(b.id) AS open_cases
+			  FROM users u
+			  LEFT JOIN bad_reviews b ON b.agent_id = u.id AND b.status IN ('assigned', 'contacting', 'agreed', 'escalated')
+			 WHERE u.role = 'agent' AND NOT u.disabled
+			 GROUP BY u.id ORDER BY open_cases, u.id`).Scan(&live).Error
 		if err != nil {
 			t.Fatal(err)
+		}
+		agents, err := s.CaseAgents(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(agents) != fmt.Sprint(live) {
+			t.Errorf("case agents %v\nlive %v", agents, live)
 		}
 		busy := 0
 		for _, a := range live {

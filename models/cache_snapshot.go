@@ -20,10 +20,10 @@ import (
 // The versions are as old as the request, which is what a counter read
 // at the first use would give within a millisecond or two; a load made
 // after them is at least that new, so storing it under them is safe (see
-// getAt). They stop being used once the request writes: WithTx and every
-// Exec, Create, Update or Delete through the Store mark them spent, and
-// the next copy reads its counter again, so a request sees its own
-// writes. The web layer only attaches them to GET and HEAD requests.
+// getAt). They stop being used once the request writes: WithTx, every
+// Exec, Create, Update or Delete through the Store and pgxConn mark them
+// spent, and the next copy reads its counter again, so a request sees its
+// own writes. The web layer only attaches them to GET and HEAD requests.
 type CacheVersions struct {
 	versions map[string]int64
 	spent    atomic.Bool
@@ -62,8 +62,8 @@ func parseCacheVersions(s string) *CacheVersions {
 	return v
 }
 
-// ReadCacheVersions reads every counter in a statement of its own, for a
-// request without a session row (and for tests).
+// ReadCacheVersions reads every counter in a statement of its own (tests
+// and tools; a request gets them with its session).
 func (s *Store) ReadCacheVersions(ctx context.Context) (*CacheVersions, error) {
 	var text string
 	if err := s.conn(ctx).Raw(`SELECT coalesce(` + cacheVersionsSQL + `, '')`).Row().Scan(&text); err != nil {
@@ -98,7 +98,8 @@ func spendCacheVersions(ctx context.Context) {
 // not, so a write the request makes outside WithTx is seen too. A write
 // read back with Raw(…).Scan or Row passes none of these callbacks: the
 // Store makes those only inside WithTx, which spends the snapshot first.
-// The imports write through pgx itself and spend it by hand.
+// Writes through pgx itself take their connection with pgxConn, which
+// spends it.
 func registerSpendOnWrite(db *gorm.DB) error {
 	spend := func(tx *gorm.DB) { spendCacheVersions(tx.Statement.Context) }
 	cb := db.Callback()

@@ -23,23 +23,12 @@ func TestCachedReadsSeeEveryWriterAtOnce(t *testing.T) {
 
 	name := func(st *models.Store) string {
 		t.Helper()
-		us, err := st.ListUsers(ctx)
-		if err != nil {
-			t.Fatal(err)
+		u := listedUser(t, ctx, st, a1.ID)
+		out := u.Name() + "|"
+		for _, n := range u.Nicks {
+			out += n + ","
 		}
-		for _, u := range us {
-			if u.ID == a1.ID {
-				return u.Name() + "|" + func() string {
-					out := ""
-					for _, n := range u.Nicks {
-						out += n + ","
-					}
-					return out
-				}()
-			}
-		}
-		t.Fatalf("user %d not listed", a1.ID)
-		return ""
+		return out
 	}
 	if got := name(s); got != "a1|" {
 		t.Fatalf("before: %q", got)
@@ -201,17 +190,7 @@ func TestCacheVersionsLastUntilTheRequestWrites(t *testing.T) {
 	a1 := team[0]
 	nameIn := func(ctx context.Context) string {
 		t.Helper()
-		us, err := s.ListUsers(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, u := range us {
-			if u.ID == a1.ID {
-				return u.Name()
-			}
-		}
-		t.Fatalf("user %d not listed", a1.ID)
-		return ""
+		return listedUser(t, ctx, s, a1.ID).Name()
 	}
 	rename := func(to string) {
 		t.Helper()
@@ -263,4 +242,20 @@ func TestCacheVersionsLastUntilTheRequestWrites(t *testing.T) {
 	if got := nameIn(ctx); got != "小美3" {
 		t.Fatalf("after the request's Exec: %q", got)
 	}
+}
+
+// listedUser is user id as st.ListUsers lists it (the kept copy).
+func listedUser(t *testing.T, ctx context.Context, st *models.Store, id int64) models.User {
+	t.Helper()
+	us, err := st.ListUsers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range us {
+		if u.ID == id {
+			return u
+		}
+	}
+	t.Fatalf("user %d not listed", id)
+	return models.User{}
 }

@@ -70,8 +70,7 @@ func (s *Store) ImportChats(ctx context.Context, a Actor, in io.Reader, fileName
 	if err != nil {
 		return res, err
 	}
-	spendCacheVersions(ctx) // pgx writes pass no gorm callback
-	conn, err := SQLDB(s.db).Conn(ctx)
+	conn, err := s.pgxConn(ctx)
 	if err != nil {
 		return res, fmt.Errorf("models: import chats: connection: %w", err)
 	}

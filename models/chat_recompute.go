@@ -38,7 +38,6 @@ const recomputeBatch = 5000
 // since a time, under the current settings, in batches of recomputeBatch
 // chats each in its own transaction. It returns how many chats it did.
 func (s *Store) RecomputeChats(ctx context.Context, since time.Time) (int64, error) {
-	spendCacheVersions(ctx) // its pgx writes pass no gorm callback
 	settings, err := s.Settings(ctx)
 	if err != nil {
 		return 0, err
@@ -64,7 +63,7 @@ func (s *Store) RecomputeChats(ctx context.Context, since time.Time) (int64, err
 }
 
 func (s *Store) recomputeIDs(ctx context.Context, ids []int64, settings Settings) error {
-	conn, err := SQLDB(s.db).Conn(ctx)
+	conn, err := s.pgxConn(ctx)
 	if err != nil {
 		return fmt.Errorf("models: recompute: connection: %w", err)
 	}

@@ -103,6 +103,14 @@ func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context, tx *gor
 	})
 }
 
+// pgxConn takes a connection of the pool for pgx itself (COPY, batches).
+// Its writes pass none of gorm's callbacks, so taking it spends the
+// request's cache versions as a gorm write would.
+func (s *Store) pgxConn(ctx context.Context) (*sql.Conn, error) {
+	spendCacheVersions(ctx)
+	return SQLDB(s.db).Conn(ctx)
+}
+
 // Ping checks that the database answers, for /readyz.
 func (s *Store) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)

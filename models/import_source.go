@@ -27,8 +27,7 @@ func openRejected(err error) ([]chatfile.Problem, bool) {
 // (COPY needs pgx itself, not database/sql) and commits when fn returns
 // nil: an import is written whole or not at all.
 func (s *Store) inImportTx(ctx context.Context, what string, fn func(pgx.Tx) error) error {
-	spendCacheVersions(ctx) // pgx writes pass no gorm callback
-	conn, err := SQLDB(s.db).Conn(ctx)
+	conn, err := s.pgxConn(ctx)
 	if err != nil {
 		return fmt.Errorf("models: %s: connection: %w", what, err)
 	}

@@ -60,7 +60,7 @@ func (s *Store) GenerateScale(ctx context.Context, o ScaleOptions, loc *time.Loc
 	if err != nil {
 		return out, err
 	}
-	conn, err := SQLDB(s.db).Conn(ctx)
+	conn, err := s.pgxConn(ctx)
 	if err != nil {
 		return out, fmt.Errorf("models: scale: connection: %w", err)
 	}

@@ -75,7 +75,7 @@ func (s *Store) RawCopyChatFile(ctx context.Context, path string, loc *time.Loca
 	if err != nil {
 		return 0, 0, err
 	}
-	conn, err := SQLDB(s.db).Conn(ctx)
+	conn, err := s.pgxConn(ctx)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -140,10 +140,11 @@ func LoadSession(store *models.Store, sessions *models.SessionStore) echo.Middle
 				}
 			}
 			// The cache counters came with the session: a GET's copies of
-			// the directory and the rota use them instead of reading each
-			// counter again. Not for a POST, which writes before it reads
-			// (its writes would spend them anyway), and only now, after
-			// the flash was taken (a session write, no cached table).
+			// the directory, the rota and the VIP tags use them instead of
+			// reading each counter again. Not for a POST, which writes
+			// before it reads (its writes would spend them anyway), and
+			// only now, after the flash was taken (a session write, no
+			// cached table).
 			if req.Method == http.MethodGet || req.Method == http.MethodHead {
 				c.SetRequest(c.Request().WithContext(models.WithCacheVersions(c.Request().Context(), versions)))
 			}
