@@ -19,7 +19,8 @@ import (
 const SessionUserKey = "user_id"
 
 // SessionStore is a gorilla/sessions store that keeps session data in
-// PostgreSQL and only a signed session id in the cookie.
+// PostgreSQL (sessionData, as JSON) and only a signed session id in the
+// cookie.
 type SessionStore struct {
 	db      *gorm.DB
 	codecs  []securecookie.Codec
@@ -97,10 +98,12 @@ func (s *SessionStore) load(r *http.Request, name string, withUser bool) (*sessi
 		sess.ID = ""
 		return sess, nil, nil, nil
 	}
-	if err := securecookie.DecodeMulti(name, data, &sess.Values, s.codecs...); err != nil {
+	values, err := decodeSessionData(name, data, s.codecs)
+	if err != nil {
 		sess.ID = ""
 		return sess, nil, nil, nil
 	}
+	sess.Values = values
 	sess.IsNew = false
 	// The user_id column is written from the values by Save; a user that
 	// is not the one the values name is not this session's.
@@ -155,9 +158,9 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 	if sess.ID == "" {
 		sess.ID = newSessionID()
 	}
-	data, err := securecookie.EncodeMulti(sess.Name(), sess.Values, s.codecs...)
+	data, err := encodeSessionData(sess.Values)
 	if err != nil {
-		return fmt.Errorf("models: unable to encode session: %w", err)
+		return err
 	}
 	var userID *int64
 	if id, ok := sess.Values[SessionUserKey].(int64); ok {
