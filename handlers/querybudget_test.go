@@ -79,7 +79,16 @@ func newQueryCounter(db *gorm.DB) *queryCounter {
 func (q *queryCounter) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rq := new(requestQueries)
-		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), queryCountKey{}, rq)))
+		ctx := context.WithValue(r.Context(), queryCountKey{}, rq)
+		// A batch's statements pass no gorm callback: they are counted
+		// as they are sent.
+		ctx = models.WithStatementObserver(ctx, func(sql string, _ []any) {
+			rq.n.Add(1)
+			rq.mu.Lock()
+			rq.sql = append(rq.sql, sql)
+			rq.mu.Unlock()
+		})
+		h.ServeHTTP(w, r.WithContext(ctx))
 		q.last.Store(rq.n.Load())
 		rq.mu.Lock()
 		q.mu.Lock()

@@ -307,26 +307,33 @@ func SuggestAgents(cases []BadReview, agents []CaseAgent, duty Duty) map[int64]S
 // OpenCasesOf lists an agent's open cases, soonest due first (today page,
 // handover).
 func (s *Store) OpenCasesOf(ctx context.Context, agentID int64, limit int) ([]BadReview, error) {
-	q := s.conn(ctx).Model(&BadReview{}).Where("status IN " + openStatusesSQL)
-	if agentID != 0 {
-		q = q.Where("agent_id = ?", agentID)
-	}
-	out, err := findBadReviews(q.Order("due_at NULLS LAST, id").Limit(limit))
+	out, err := findBadReviews(s.openCasesOfQuery(ctx, agentID, limit))
 	if err != nil {
 		return nil, fmt.Errorf("models: unable to list open cases: %w", err)
 	}
 	return out, nil
 }
 
+func (s *Store) openCasesOfQuery(ctx context.Context, agentID int64, limit int) *gorm.DB {
+	q := s.conn(ctx).Model(&BadReview{}).Where("status IN " + openStatusesSQL)
+	if agentID != 0 {
+		q = q.Where("agent_id = ?", agentID)
+	}
+	return q.Order("due_at NULLS LAST, id").Limit(limit)
+}
+
 // OverdueCases lists open cases past their deadline, most overdue first
 // (the manager's today page).
 func (s *Store) OverdueCases(ctx context.Context, now time.Time, limit int) ([]BadReview, error) {
-	out, err := findBadReviews(s.conn(ctx).Model(&BadReview{}).
-		Where("status IN "+openStatusesSQL+" AND due_at < ?", now).Order("due_at, id").Limit(limit))
+	out, err := findBadReviews(s.overdueCasesQuery(ctx, now, limit))
 	if err != nil {
 		return nil, fmt.Errorf("models: unable to list overdue cases: %w", err)
 	}
 	return out, nil
+}
+
+func (s *Store) overdueCasesQuery(ctx context.Context, now time.Time, limit int) *gorm.DB {
+	return s.conn(ctx).Model(&BadReview{}).Where("status IN "+openStatusesSQL+" AND due_at < ?", now).Order("due_at, id").Limit(limit)
 }
 
 // HandoverCase is an unfinished case with its latest contact, for the next shift.

@@ -19,6 +19,11 @@ func findBadReviews(q *gorm.DB) ([]BadReview, error) {
 		return nil, err
 	}
 	defer rows.Close()
+	return scanBadReviews(rows)
+}
+
+// scanBadReviews reads rows of badReviewColumns.
+func scanBadReviews(rows rowScanner) ([]BadReview, error) {
 	var out []BadReview
 	for rows.Next() {
 		var b BadReview
@@ -31,4 +36,13 @@ func findBadReviews(q *gorm.DB) ([]BadReview, error) {
 		out = append(out, b)
 	}
 	return out, rows.Err()
+}
+
+// badReviewsInto queues q, a query on bad_reviews, for badReviewColumns
+// into out.
+func (b *readBatch) badReviews(what string, q *gorm.DB, out *[]BadReview) {
+	b.query(what, q.Select(badReviewColumns), &[]BadReview{}, func(rows rowScanner) (err error) {
+		*out, err = scanBadReviews(rows)
+		return err
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -46,7 +47,11 @@ func Open(dsn string) (*gorm.DB, error) {
 		return nil, fmt.Errorf("models: unable to parse DATABASE_URL: %w", err)
 	}
 	cfg.RuntimeParams["jit"] = "off"
-	db, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*cfg)}), &gorm.Config{
+	conns := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(_ context.Context, c *pgx.Conn) error {
+		arraysInText(c.TypeMap())
+		return nil
+	}))
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: conns}), &gorm.Config{
 		TranslateError: true,
 		Logger:         logger.Discard,
 		NowFunc:        func() time.Time { return time.Now().UTC() },
@@ -68,6 +73,25 @@ func Open(dsn string) (*gorm.DB, error) {
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	return db, nil
 }
+
+// arraysInText makes pgx ask for arrays in text, as database/sql does
+// (stdlib names its formats per query). A read batch goes through pgx
+// itself, which would take them in binary and hand those bytes to lib/pq's
+// array types, whose Scan parses only the text form.
+func arraysInText(m *pgtype.Map) {
+	for _, oid := range []uint32{pgtype.BoolArrayOID, pgtype.Int2ArrayOID, pgtype.Int4ArrayOID, pgtype.Int8ArrayOID,
+		pgtype.TextArrayOID, pgtype.VarcharArrayOID, pgtype.Float4ArrayOID, pgtype.Float8ArrayOID, pgtype.NumericArrayOID,
+		pgtype.DateArrayOID, pgtype.TimestamptzArrayOID, pgtype.TimestampArrayOID, pgtype.UUIDArrayOID, pgtype.JSONBArrayOID} {
+		if t, ok := m.TypeForOID(oid); ok {
+			m.RegisterType(&pgtype.Type{Name: t.Name, OID: t.OID, Codec: textPreferred{t.Codec}})
+		}
+	}
+}
+
+// textPreferred is a codec that asks for the text form of its values.
+type textPreferred struct{ pgtype.Codec }
+
+func (textPreferred) PreferredFormat() int16 { return pgtype.TextFormatCode }
 
 // SQLDB returns the database/sql handle underneath gorm.
 func SQLDB(db *gorm.DB) *sql.DB {

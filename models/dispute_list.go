@@ -70,21 +70,30 @@ func (s *Store) ListDisputes(ctx context.Context, f DisputeFilter) ([]DisputeIte
 // manager's today page shows their age).
 func (s *Store) OpenDisputes(ctx context.Context, limit int) ([]DisputeItem, error) {
 	var out []DisputeItem
-	if err := s.conn(ctx).Raw(disputeItemSQL+" WHERE d.status = 'open' ORDER BY d.created_at, d.id LIMIT ?", limit).Scan(&out).Error; err != nil {
+	q, args := openDisputesSQL(limit)
+	if err := s.conn(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("models: unable to list open disputes: %w", err)
 	}
 	return out, nil
+}
+
+func openDisputesSQL(limit int) (string, []any) {
+	return disputeItemSQL + " WHERE d.status = 'open' ORDER BY d.created_at, d.id LIMIT ?", []any{limit}
 }
 
 // DisputesToAnswer lists open disputes over orders the agent holds, still
 // within the answer deadline and not yet answered by them.
 func (s *Store) DisputesToAnswer(ctx context.Context, userID int64, now time.Time) ([]DisputeItem, error) {
 	var out []DisputeItem
-	err := s.conn(ctx).Raw(disputeItemSQL+` WHERE d.status = 'open' AND d.holders @> ARRAY[?]::bigint[] AND d.answer_due_at > ?
-		AND NOT EXISTS (SELECT 1 FROM dispute_answers x WHERE x.dispute_id = d.id AND x.user_id = ?)
-		ORDER BY d.answer_due_at, d.id`, userID, now, userID).Scan(&out).Error
-	if err != nil {
+	q, args := disputesToAnswerSQL(userID, now)
+	if err := s.conn(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("models: unable to list disputes to answer: %w", err)
 	}
 	return out, nil
+}
+
+func disputesToAnswerSQL(userID int64, now time.Time) (string, []any) {
+	return disputeItemSQL + ` WHERE d.status = 'open' AND d.holders @> ARRAY[?]::bigint[] AND d.answer_due_at > ?
+		AND NOT EXISTS (SELECT 1 FROM dispute_answers x WHERE x.dispute_id = d.id AND x.user_id = ?)
+		ORDER BY d.answer_due_at, d.id`, []any{userID, now, userID}
 }

@@ -197,17 +197,21 @@ func (ShiftNotice) TableName() string { return "shift_change_notices" }
 // OpenNotices lists changes not yet acknowledged: one agent's (userID > 0)
 // or everyone's, for the manager.
 func (s *Store) OpenNotices(ctx context.Context, userID int64) ([]ShiftNotice, error) {
+	var out []ShiftNotice
+	if err := s.openNoticesQuery(ctx, userID).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("models: unable to list shift notices: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Store) openNoticesQuery(ctx context.Context, userID int64) *gorm.DB {
 	q := s.conn(ctx).Table("shift_change_notices n").
 		Select("n.*, COALESCE(NULLIF(u.display_name, ''), u.username) AS user_name").
 		Joins("JOIN users u ON u.id = n.user_id").Where("n.acknowledged_at IS NULL")
 	if userID > 0 {
 		q = q.Where("n.user_id = ?", userID)
 	}
-	var out []ShiftNotice
-	if err := q.Order("n.user_id, n.id").Limit(500).Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("models: unable to list shift notices: %w", err)
-	}
-	return out, nil
+	return q.Order("n.user_id, n.id").Limit(500)
 }
 
 // AcknowledgeNotices marks the agent's open notices as read.

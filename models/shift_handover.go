@@ -97,6 +97,14 @@ func (s *Store) AddHandoverItem(ctx context.Context, a Actor, day time.Time, f H
 // the tracker's table and the pages show them next to these, as kind
 // bad_review rows that need no tick.
 func (s *Store) OpenHandover(ctx context.Context, ownerID int64) ([]HandoverItem, error) {
+	var out []HandoverItem
+	if err := s.openHandoverQuery(ctx, ownerID).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("models: unable to list handover: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Store) openHandoverQuery(ctx context.Context, ownerID int64) *gorm.DB {
 	q := s.conn(ctx).Table("handover_items h").Select(`h.*,
 		COALESCE(NULLIF(au.display_name, ''), au.username) AS author_name,
 		COALESCE(NULLIF(ou.display_name, ''), ou.username) AS owner_name`).
@@ -105,11 +113,7 @@ func (s *Store) OpenHandover(ctx context.Context, ownerID int64) ([]HandoverItem
 	if ownerID > 0 {
 		q = q.Where("h.owner_id = ?", ownerID)
 	}
-	var out []HandoverItem
-	if err := q.Order("h.day, h.id").Limit(500).Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("models: unable to list handover: %w", err)
-	}
-	return out, nil
+	return q.Order("h.day, h.id").Limit(500)
 }
 
 // HandoverWritten lists what author handed over on day (their own record).

@@ -52,23 +52,35 @@ const (
 // the most urgent and link to the handover for the rest (an agent of a big
 // team can have hundreds handed to their shift).
 func (s *Store) HandoverBadReviewsFirst(ctx context.Context, viewer int64, day time.Time, limit int) ([]HandoverBadReview, int, error) {
-	var rows []struct {
-		HandoverBadReview
-		Total int
-	}
-	q, args := fmt.Sprintf(agentHandoverSQL, ""), []any{dateStr(day), viewer, limit}
-	if viewer == 0 {
-		q, args = managerHandoverSQL, []any{dateStr(day), limit}
-	}
+	var rows handoverCaseRows
+	q, args := handoverCasesSQL(viewer, day, limit)
 	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, 0, fmt.Errorf("models: unable to list bad-review cases for the handover: %w", err)
 	}
+	out, total := rows.split()
+	return out, total, nil
+}
+
+// handoverCaseRows are HandoverBadReviewsFirst's rows, each with the total.
+type handoverCaseRows []struct {
+	HandoverBadReview
+	Total int
+}
+
+func (rows handoverCaseRows) split() ([]HandoverBadReview, int) {
 	out := make([]HandoverBadReview, len(rows))
 	total := 0
 	for i, r := range rows {
 		out[i], total = r.HandoverBadReview, r.Total
 	}
-	return out, total, nil
+	return out, total
+}
+
+func handoverCasesSQL(viewer int64, day time.Time, limit int) (string, []any) {
+	if viewer == 0 {
+		return managerHandoverSQL, []any{dateStr(day), limit}
+	}
+	return fmt.Sprintf(agentHandoverSQL, ""), []any{dateStr(day), viewer, limit}
 }
 
 // HandedTo reports whether case id is in viewer's handover on day: theirs,

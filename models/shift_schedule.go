@@ -127,35 +127,3 @@ type ShiftsToday struct {
 	// Unread, their own unacknowledged rota changes.
 	ShiftWork
 }
-
-// ShiftsToday gathers the today page's shift card for u. A manager's card
-// is counts only, counted with the rest of the page in TodayCounts (n).
-func (s *Store) ShiftsToday(ctx context.Context, u User, now time.Time, n TodayCounts) (ShiftsToday, error) {
-	settings, err := s.Settings(ctx)
-	if err != nil {
-		return ShiftsToday{}, err
-	}
-	out := ShiftsToday{Today: DayOf(now, settings.Location()), Manager: u.Role == RoleManager}
-	if out.Manager {
-		out.ShiftWork = n.Shifts
-		return out, nil
-	}
-	out.OnRota = u.Team != TeamNone
-	days, err := s.PublishedShifts(ctx, u.ID, out.Today, 1)
-	if err != nil {
-		return out, err
-	}
-	if len(days) == 1 {
-		out.Shift, out.HasShift = days[0], true
-	}
-	if out.Handover, err = s.OpenHandover(ctx, u.ID); err != nil {
-		return out, err
-	}
-	var total int
-	if out.Cases, total, err = s.HandoverBadReviewsFirst(ctx, u.ID, out.Today, HandoverCasesShown); err != nil {
-		return out, err
-	}
-	out.CasesMore = total - len(out.Cases)
-	out.Unread = n.Shifts.Unread
-	return out, nil
-}

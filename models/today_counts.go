@@ -64,6 +64,19 @@ type todayPart struct {
 // TodayCounts counts u's cards at now; today is the shop's date.
 func (s *Store) TodayCounts(ctx context.Context, u User, now time.Time, loc *time.Location) (TodayCounts, error) {
 	var c TodayCounts
+	q, args, dest := todayCountsSQL(&c, u, now, loc)
+	if q == "" {
+		return c, nil
+	}
+	if err := s.conn(ctx).Raw(q, args...).Row().Scan(dest...); err != nil {
+		return c, fmt.Errorf("models: unable to count the today page of %d: %w", u.ID, err)
+	}
+	return c, nil
+}
+
+// todayCountsSQL is TodayCounts' statement, its arguments and where its
+// one row goes (into c); no statement for a role without cards.
+func todayCountsSQL(c *TodayCounts, u User, now time.Time, loc *time.Location) (string, []any, []any) {
 	today := dateStr(DayOf(now, loc))
 	queue := todayPart{`
 		SELECT count(*), count(*) FILTER (WHERE x.due_on < ` + dayParam + `)
@@ -107,7 +120,7 @@ func (s *Store) TodayCounts(ctx context.Context, u User, now time.Time, loc *tim
 			  FROM vip_visits WHERE status = 'open' AND due_on <= ` + dayParam + ` AND agent_id = ?`,
 			[]any{today, today, u.ID}, []any{&c.VisitsDue, &c.VisitsOverdue}}, notices}
 	default:
-		return c, nil
+		return "", nil, nil
 	}
 	var from []string
 	var args, dest []any
@@ -115,8 +128,5 @@ func (s *Store) TodayCounts(ctx context.Context, u User, now time.Time, loc *tim
 		from = append(from, fmt.Sprintf("(%s) p%d", p.sql, i))
 		args, dest = append(args, p.args...), append(dest, p.dest...)
 	}
-	if err := s.conn(ctx).Raw("SELECT * FROM "+strings.Join(from, ",\n"), args...).Row().Scan(dest...); err != nil {
-		return c, fmt.Errorf("models: unable to count the today page of %d: %w", u.ID, err)
-	}
-	return c, nil
+	return "SELECT * FROM " + strings.Join(from, ",\n"), args, dest
 }

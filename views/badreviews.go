@@ -207,6 +207,10 @@ type AgentReviewsView struct {
 // names; the rest are a link to the board's overdue filter.
 const TodayOverdueShown = 5
 
+// TodayMyCasesShown is how many of their open cases an agent's today card
+// names, soonest due first.
+const TodayMyCasesShown = 20
+
 // BadReviewToday is the bad-review card on the today page.
 type BadReviewToday struct {
 	Mine    []models.BadReview // an agent's open cases

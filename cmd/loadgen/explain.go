@@ -78,7 +78,15 @@ func explainPages(ctx context.Context, dsn string, plan []step) (map[string]page
 		c := cur
 		curMu.Unlock()
 		if c != nil {
-			r = r.WithContext(context.WithValue(r.Context(), captureKey{}, c))
+			ctx := context.WithValue(r.Context(), captureKey{}, c)
+			// A batch's statements pass no gorm callback: the store
+			// reports them as it sends them.
+			ctx = models.WithStatementObserver(ctx, func(sql string, vars []any) {
+				c.mu.Lock()
+				c.stmts = append(c.stmts, statement{sql, append([]any(nil), vars...)})
+				c.mu.Unlock()
+			})
+			r = r.WithContext(ctx)
 		}
 		srv.Echo.ServeHTTP(w, r)
 	}))

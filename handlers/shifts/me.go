@@ -21,34 +21,14 @@ func (h *Handler) Me(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, err := h.store.OpenHandover(ctx, u.ID)
+	m, err := h.store.MyShifts(ctx, u.ID, today)
 	if err != nil {
 		return err
 	}
-	cases, total, err := h.store.HandoverBadReviewsFirst(ctx, u.ID, today, models.HandoverCasesShown)
-	if err != nil {
-		return err
-	}
-	notices, err := h.store.OpenNotices(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	swaps, err := h.store.ListSwaps(ctx, models.SwapFilter{UserID: u.ID, OpenOnly: true})
-	if err != nil {
-		return err
-	}
-	tok, err := h.store.CalendarToken(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	v := views.MyShiftsView{Today: today, Days: days, Types: models.RotaParams(web.Settings(c)).Types, Handover: items,
-		Cases: cases, CasesMore: total - len(cases), Now: h.now(), Notices: notices, CalendarURL: calendarURL(c, tok)}
-	for _, s := range swaps {
-		if s.ColleagueID == u.ID && s.Status == models.SwapProposed {
-			v.AskedOfMe++
-		}
-	}
-	return web.Render(c, http.StatusOK, views.MyShiftsPage(v))
+	return web.Render(c, http.StatusOK, views.MyShiftsPage(views.MyShiftsView{
+		Today: today, Days: days, Types: models.RotaParams(web.Settings(c)).Types, Handover: m.Handover,
+		Cases: m.Cases, CasesMore: m.CasesTotal - len(m.Cases), Now: h.now(), Notices: m.Notices,
+		CalendarURL: calendarURL(c, m.CalendarToken), AskedOfMe: m.AskedOfMe}))
 }
 
 func calendarURL(c echo.Context, tok string) string {

@@ -15,12 +15,7 @@ import (
 
 // Store is what the cards read.
 type Store interface {
-	TodayCounts(ctx context.Context, u models.User, now time.Time, loc *time.Location) (models.TodayCounts, error)
-	OpenCasesOf(ctx context.Context, agentID int64, limit int) ([]models.BadReview, error)
-	OverdueCases(ctx context.Context, now time.Time, limit int) ([]models.BadReview, error)
-	OpenDisputes(ctx context.Context, limit int) ([]models.DisputeItem, error)
-	DisputesToAnswer(ctx context.Context, userID int64, now time.Time) ([]models.DisputeItem, error)
-	ShiftsToday(ctx context.Context, u models.User, now time.Time, n models.TodayCounts) (models.ShiftsToday, error)
+	Today(ctx context.Context, u models.User, now time.Time, shown models.TodayShown) (models.TodayPage, error)
 }
 
 // Handler serves /.
@@ -40,15 +35,15 @@ func (h *Handler) Register(r *web.Router) {
 // Show renders the today page in the shop's time zone, with the cards of
 // the areas the user works in.
 func (h *Handler) Show(c echo.Context) error {
-	ctx := c.Request().Context()
 	u := web.User(c)
 	now := h.now()
-	v := views.TodayView{Name: u.Name(), Date: views.LongDate(web.Locale(c), now.In(web.Loc(c))), Now: now}
-	// The cards show counts, all counted in one statement.
-	n, err := h.store.TodayCounts(ctx, *u, now, web.Loc(c))
+	p, err := h.store.Today(c.Request().Context(), *u, now, models.TodayShown{
+		MyCases: views.TodayMyCasesShown, Overdue: views.TodayOverdueShown, Disputes: views.TodayDisputesShown})
 	if err != nil {
 		return err
 	}
+	n := p.Counts
+	v := views.TodayView{Name: u.Name(), Date: views.LongDate(web.Locale(c), now.In(web.Loc(c))), Now: now}
 	switch u.Role {
 	case models.RoleQC, models.RoleManager:
 		v.Queue, v.QueueOverdue, v.HasQueue = n.Queue, n.QueueOverdue, true
@@ -58,67 +53,25 @@ func (h *Handler) Show(c echo.Context) error {
 	case models.RoleAgent:
 		v.UnreadReviews, v.HasReviews = n.UnreadReviews, true
 	}
-	if err := h.badReviews(c, &v, n); err != nil {
-		return err
-	}
+	// Bad reviews: an agent's open cases; for the store manager the new
+	// cases to assign and the overdue ones (counted, the first few named).
 	// Orders: open disputes and their age for the manager; disputes over
-	// an agent's orders waiting for their answer.
+	// an agent's orders waiting for their answer. VIP visits: the agent's
+	// due and overdue ones, the team's overdue ones for a manager.
 	v.Orders.Now = now
 	switch u.Role {
 	case models.RoleManager:
-		// The oldest few are named; the rest are counted.
-		ds, err := h.store.OpenDisputes(ctx, views.TodayDisputesShown)
-		if err != nil {
-			return err
-		}
-		v.Orders.Open, v.Orders.OpenCount, v.Orders.HasOpen = ds, n.Disputes, true
-	case models.RoleAgent:
-		ds, err := h.store.DisputesToAnswer(ctx, u.ID, now)
-		if err != nil {
-			return err
-		}
-		v.Orders.ToAnswer, v.Orders.HasToAnswer = ds, len(ds) > 0
-	}
-	// VIP visits: the agent's due and overdue ones, the team's overdue ones for a manager.
-	switch u.Role {
-	case models.RoleAgent:
-		v.Visits = views.VisitsToday{Show: true, Due: n.VisitsDue, Overdue: n.VisitsOverdue}
-	case models.RoleManager:
+		v.BadReviews = &views.BadReviewToday{Now: now, Overdue: p.OverdueCases,
+			OverdueCount: n.CasesOverdue, New: n.CasesNew, Escalated: n.CasesEscalated}
+		v.Orders.Open, v.Orders.OpenCount, v.Orders.HasOpen = p.OpenDisputes, n.Disputes, true
 		v.Visits = views.VisitsToday{Show: true, Manager: true, Overdue: n.VisitsOverdue}
+	case models.RoleAgent:
+		v.BadReviews = &views.BadReviewToday{Now: now, IsAgent: true, Mine: p.MyCases}
+		v.Orders.ToAnswer, v.Orders.HasToAnswer = p.ToAnswer, len(p.ToAnswer) > 0
+		v.Visits = views.VisitsToday{Show: true, Due: n.VisitsDue, Overdue: n.VisitsOverdue}
 	}
-	if u.Role != models.RoleAdmin {
-		st, err := h.store.ShiftsToday(ctx, *u, now, n)
-		if err != nil {
-			return err
-		}
-		v.Shifts = &views.ShiftsToday{ShiftsToday: st, Types: models.RotaParams(web.Settings(c)).Types, Now: now}
+	if p.HasShifts {
+		v.Shifts = &views.ShiftsToday{ShiftsToday: p.Shifts, Types: models.RotaParams(web.Settings(c)).Types, Now: now}
 	}
 	return web.Render(c, http.StatusOK, views.TodayPage(v))
-}
-
-// badReviews adds the bad-review card: an agent's open cases, or for the
-// store manager the new cases to assign and the overdue ones.
-func (h *Handler) badReviews(c echo.Context, v *views.TodayView, n models.TodayCounts) error {
-	ctx := c.Request().Context()
-	u := web.User(c)
-	br := views.BadReviewToday{Now: v.Now}
-	var err error
-	switch u.Role {
-	case models.RoleAgent:
-		br.IsAgent = true
-		if br.Mine, err = h.store.OpenCasesOf(ctx, u.ID, 20); err != nil {
-			return err
-		}
-	case models.RoleManager:
-		// The card counts every overdue case and names the first few;
-		// a busy shop has thousands, read only to be counted.
-		if br.Overdue, err = h.store.OverdueCases(ctx, v.Now, views.TodayOverdueShown); err != nil {
-			return err
-		}
-		br.OverdueCount, br.New, br.Escalated = n.CasesOverdue, n.CasesNew, n.CasesEscalated
-	default:
-		return nil
-	}
-	v.BadReviews = &br
-	return nil
 }
