@@ -21,6 +21,11 @@ func (s *Store) CheckChat(ctx context.Context, id int64, settings Settings) (Cha
 	if err != nil {
 		return ChatChecks{}, err
 	}
+	return CheckTranscript(t, settings), nil
+}
+
+// CheckTranscript runs the automatic checks on a chat already read.
+func CheckTranscript(t Transcript, settings Settings) ChatChecks {
 	msgs := make([]chatqa.Message, len(t.Messages))
 	for i, m := range t.Messages {
 		msgs[i] = chatqa.Message{Sender: chatqa.Sender(m.Sender), AgentNick: m.AgentNick, SentAt: m.SentAt, Text: m.Body}
@@ -31,5 +36,5 @@ func (s *Store) CheckChat(ctx context.Context, id int64, settings Settings) (Cha
 	for _, f := range c.Flags {
 		c.Points += FlagPoints(settings, f.Kind)
 	}
-	return c, nil
+	return c
 }

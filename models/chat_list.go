@@ -113,20 +113,36 @@ type Transcript struct {
 // statement (the transcript and the review screen open it on every view),
 // the messages read along the identity index.
 func (s *Store) ChatTranscript(ctx context.Context, id int64) (Transcript, error) {
-	var t Transcript
-	rows, err := s.conn(ctx).Raw(`
+	rows, err := s.conn(ctx).Raw(transcriptSQL("?"), id).Rows()
+	if err != nil {
+		return Transcript{}, fmt.Errorf("models: unable to read transcript %d: %w", id, err)
+	}
+	defer rows.Close()
+	t, found, err := scanTranscript(rows)
+	if err != nil {
+		return t, fmt.Errorf("models: unable to read transcript %d: %w", id, err)
+	}
+	if !found {
+		return t, fmt.Errorf("models: chat %d: %w", id, ErrNotFound)
+	}
+	return t, nil
+}
+
+// transcriptSQL reads the conversation whose id is the expression chat
+// (a parameter, or a subquery) left-joined to its messages in order.
+func transcriptSQL(chat string) string {
+	return `
 		SELECT c.id, c.external_id, c.buyer, c.started_at, c.ended_at, c.messages, c.first_response_secs, c.longest_gap_secs,
 		       c.slow_replies, c.unanswered, c.agent_nicks, c.flags, c.flag_points,
 		       m.id, m.sender, m.agent_nick, m.sent_at, m.body
 		  FROM chat_conversations c
 		  LEFT JOIN chat_messages m ON m.conversation_id = c.id
-		 WHERE c.id = ?
-		 ORDER BY m.sent_at, m.id`, id).Rows()
-	if err != nil {
-		return t, fmt.Errorf("models: unable to read transcript %d: %w", id, err)
-	}
-	defer rows.Close()
-	found := false
+		 WHERE c.id = ` + chat + `
+		 ORDER BY m.sent_at, m.id`
+}
+
+// scanTranscript reads transcriptSQL's rows; found is false without any.
+func scanTranscript(rows rowScanner) (t Transcript, found bool, err error) {
 	for rows.Next() {
 		c := &t.Chat
 		var mID *int64
@@ -134,20 +150,14 @@ func (s *Store) ChatTranscript(ctx context.Context, id int64) (Transcript, error
 		var sentAt *time.Time
 		if err := rows.Scan(&c.ID, &c.ExternalID, &c.Buyer, &c.StartedAt, &c.EndedAt, &c.Messages, &c.FirstResponseSecs, &c.LongestGapSecs,
 			&c.SlowReplies, &c.Unanswered, &c.AgentNicks, &c.Flags, &c.FlagPoints, &mID, &sender, &nick, &sentAt, &body); err != nil {
-			return t, fmt.Errorf("models: unable to read transcript %d: %w", id, err)
+			return t, found, err
 		}
 		found = true
 		if mID != nil { // a conversation without messages has one row of NULLs
 			t.Messages = append(t.Messages, ChatMessage{ID: *mID, Sender: *sender, AgentNick: *nick, SentAt: *sentAt, Body: *body})
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return t, fmt.Errorf("models: unable to read transcript %d: %w", id, err)
-	}
-	if !found {
-		return t, fmt.Errorf("models: chat %d: %w", id, ErrNotFound)
-	}
-	return t, nil
+	return t, found, rows.Err()
 }
 
 // SeenNick is an agent nick found in chats and whom it belongs to, if anyone.

@@ -130,43 +130,56 @@ func (s *Store) ReviewByID(ctx context.Context, id int64) (Review, error) {
 	return r, nil
 }
 
-// ReviewScreen is what the review screen shows of a review besides the
-// chat: the review, its scorecard version and its appeal, if any.
+// ReviewScreen is what the review screen shows of a review: the review,
+// its scorecard version, its appeal if any, the chat and the inspector's
+// comments on it.
 type ReviewScreen struct {
-	Review Review
-	Card   ScorecardVersion
-	Appeal *Appeal
+	Review     Review
+	Card       ScorecardVersion
+	Appeal     *Appeal
+	Transcript Transcript
+	Comments   []ReviewComment
 }
 
-// ReviewScreenByID reads a ReviewScreen in one statement, two when the
-// review was appealed (few are): the review screen is one of the pages
-// opened most, and under load its latency follows its round trips.
+// ReviewScreenByID reads a ReviewScreen in one round trip (readBatch):
+// the review screen is one of the pages opened most, and under load its
+// latency follows its round trips.
 func (s *Store) ReviewScreenByID(ctx context.Context, id int64) (ReviewScreen, error) {
+	var out ReviewScreen
 	var rows []struct {
 		Review
-		SV       scorecardVersionRow `gorm:"embedded;embeddedPrefix:sv_"`
-		AppealID *int64
+		SV scorecardVersionRow `gorm:"embedded;embeddedPrefix:sv_"`
 	}
-	err := s.conn(ctx).Raw(`
-		SELECT r.*, v.id AS sv_id, v.scorecard_id AS sv_scorecard_id, v.number AS sv_number, s.name AS sv_name, v.card AS sv_card,
-		       (SELECT a.id FROM review_appeals a WHERE a.review_id = r.id) AS appeal_id
+	var appeals []Appeal
+	var found bool
+	b := s.newReadBatch(ctx)
+	b.raw("the review", `
+		SELECT r.*, v.id AS sv_id, v.scorecard_id AS sv_scorecard_id, v.number AS sv_number, s.name AS sv_name, v.card AS sv_card
 		  FROM reviews r
 		  JOIN scorecard_versions v ON v.id = r.scorecard_version_id
 		  JOIN scorecards s ON s.id = v.scorecard_id
-		 WHERE r.id = ?`, id).Scan(&rows).Error
-	if err != nil {
-		return ReviewScreen{}, fmt.Errorf("models: unable to read review %d: %w", id, err)
+		 WHERE r.id = ?`, []any{id}, &rows)
+	b.find("the appeal", s.conn(ctx).Where("review_id = ?", id), &appeals)
+	b.rows("the chat", transcriptSQL("(SELECT conversation_id FROM reviews WHERE id = ?)"), []any{id}, func(rows rowScanner) (err error) {
+		out.Transcript, found, err = scanTranscript(rows)
+		return err
+	})
+	b.find("the comments", s.reviewCommentsQuery(ctx, id), &out.Comments)
+	if err := b.run(); err != nil {
+		return out, fmt.Errorf("models: review %d: %w", id, err)
 	}
 	if len(rows) == 0 {
 		return ReviewScreen{}, fmt.Errorf("models: review %d: %w", id, ErrNotFound)
 	}
-	out := ReviewScreen{Review: rows[0].Review}
-	if out.Card, err = rows[0].SV.decode(); err != nil {
-		return out, err
+	if !found {
+		return ReviewScreen{}, fmt.Errorf("models: chat of review %d: %w", id, ErrNotFound)
 	}
-	if rows[0].AppealID != nil {
-		out.Appeal, err = s.AppealOfReview(ctx, id)
+	out.Review = rows[0].Review
+	if len(appeals) > 0 {
+		out.Appeal = &appeals[0]
 	}
+	var err error
+	out.Card, err = rows[0].SV.decode()
 	return out, err
 }
 
@@ -318,10 +331,14 @@ func (s *Store) AddReviewComment(ctx context.Context, a Actor, reviewID, message
 // ReviewComments lists a review's comments in message order.
 func (s *Store) ReviewComments(ctx context.Context, reviewID int64) ([]ReviewComment, error) {
 	var out []ReviewComment
-	if err := s.conn(ctx).Where("review_id = ?", reviewID).Order("message_id, id").Find(&out).Error; err != nil {
+	if err := s.reviewCommentsQuery(ctx, reviewID).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("models: unable to list comments of review %d: %w", reviewID, err)
 	}
 	return out, nil
+}
+
+func (s *Store) reviewCommentsQuery(ctx context.Context, reviewID int64) *gorm.DB {
+	return s.conn(ctx).Where("review_id = ?", reviewID).Order("message_id, id")
 }
 
 // ReviewsOfChat lists the reviews of one chat (one per agent at most).

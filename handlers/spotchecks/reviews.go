@@ -54,14 +54,8 @@ func (h *Handler) reviewView(c echo.Context) (views.ReviewView, error) {
 		// Agents see their own finished reviews only; to anyone else this review does not exist.
 		return views.ReviewView{}, fmt.Errorf("spotchecks: review %d for agent %d: %w", id, u.ID, models.ErrNotFound)
 	}
-	checks, err := h.store.CheckChat(ctx, r.ConversationID, web.Settings(c))
-	if err != nil {
-		return views.ReviewView{}, err
-	}
-	comments, err := h.store.ReviewComments(ctx, id)
-	if err != nil {
-		return views.ReviewView{}, err
-	}
+	checks := models.CheckTranscript(screen.Transcript, web.Settings(c))
+	comments := screen.Comments
 	names, byID, err := h.people(c)
 	if err != nil {
 		return views.ReviewView{}, err
