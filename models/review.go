@@ -341,13 +341,42 @@ func (s *Store) reviewCommentsQuery(ctx context.Context, reviewID int64) *gorm.D
 	return s.conn(ctx).Where("review_id = ?", reviewID).Order("message_id, id")
 }
 
+// ChatScreen is what the transcript page shows: the chat and its reviews.
+type ChatScreen struct {
+	Transcript Transcript
+	Reviews    []Review
+}
+
+// ChatScreenByID reads a chat and its reviews in one round trip (readBatch).
+func (s *Store) ChatScreenByID(ctx context.Context, id int64) (ChatScreen, error) {
+	var out ChatScreen
+	var found bool
+	b := s.newReadBatch(ctx)
+	b.rows("the chat", transcriptSQL("?"), []any{id}, func(rows rowScanner) (err error) {
+		out.Transcript, found, err = scanTranscript(rows)
+		return err
+	})
+	b.find("its reviews", s.reviewsOfChatQuery(ctx, id), &out.Reviews)
+	if err := b.run(); err != nil {
+		return out, fmt.Errorf("models: chat %d: %w", id, err)
+	}
+	if !found {
+		return ChatScreen{}, fmt.Errorf("models: chat %d: %w", id, ErrNotFound)
+	}
+	return out, nil
+}
+
 // ReviewsOfChat lists the reviews of one chat (one per agent at most).
 func (s *Store) ReviewsOfChat(ctx context.Context, chatID int64) ([]Review, error) {
 	var out []Review
-	if err := s.conn(ctx).Where("conversation_id = ?", chatID).Order("id").Find(&out).Error; err != nil {
+	if err := s.reviewsOfChatQuery(ctx, chatID).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("models: unable to list reviews of chat %d: %w", chatID, err)
 	}
 	return out, nil
+}
+
+func (s *Store) reviewsOfChatQuery(ctx context.Context, chatID int64) *gorm.DB {
+	return s.conn(ctx).Where("conversation_id = ?", chatID).Order("id")
 }
 
 // AgentReviews lists an agent's finished reviews, newest first.

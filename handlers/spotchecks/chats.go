@@ -70,18 +70,16 @@ func (h *Handler) Transcript(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	checks, err := h.store.CheckChat(ctx, id, web.Settings(c))
+	screen, err := h.store.ChatScreenByID(ctx, id)
 	if err != nil {
 		return err
 	}
+	checks := models.CheckTranscript(screen.Transcript, web.Settings(c))
 	names, err := h.nickNames(c)
 	if err != nil {
 		return err
 	}
-	reviews, err := h.store.ReviewsOfChat(ctx, id)
-	if err != nil {
-		return err
-	}
+	reviews := screen.Reviews
 	v := views.TranscriptView{T: checks.Transcript, Figures: checks.Figures, Flags: checks.Flags, FlagPoints: checks.Points,
 		Limit: models.ChatRules(web.Settings(c)).SlowReply, Names: names, Reviews: reviews}
 	return web.Render(c, http.StatusOK, views.TranscriptPage(v))

@@ -21,6 +21,7 @@ type Store interface {
 	ChatTranscript(ctx context.Context, id int64) (models.Transcript, error)
 	ListUsers(ctx context.Context) ([]models.User, error)
 	CheckChat(ctx context.Context, id int64, settings models.Settings) (models.ChatChecks, error)
+	ChatScreenByID(ctx context.Context, id int64) (models.ChatScreen, error)
 	StartReview(ctx context.Context, a models.Actor, chatID int64, agentNick string, settings models.Settings) (models.Review, error)
 	ReviewByID(ctx context.Context, id int64) (models.Review, error)
 	ReviewScreenByID(ctx context.Context, id int64) (models.ReviewScreen, error)
@@ -28,7 +29,6 @@ type Store interface {
 	SaveReview(ctx context.Context, a models.Actor, id int64, f models.ReviewForm, final bool) (models.Review, error)
 	AddReviewComment(ctx context.Context, a models.Actor, reviewID, messageID int64, problem, suggested string) (models.ReviewComment, error)
 	ReviewComments(ctx context.Context, reviewID int64) ([]models.ReviewComment, error)
-	ReviewsOfChat(ctx context.Context, chatID int64) ([]models.Review, error)
 	AgentReviews(ctx context.Context, agentID int64, limit int) ([]models.Review, error)
 	AcknowledgeReview(ctx context.Context, a models.Actor, id int64) error
 	ListPlans(ctx context.Context) ([]models.SamplingPlan, error)
