@@ -65,9 +65,10 @@ func (f BadReviewFilter) scope(q *gorm.DB) *gorm.DB {
 	return q
 }
 
-// listBadReviewCases fills page's cases and cursor under f (its Limit and
-// Loc already defaulted).
-func (s *Store) listBadReviewCases(ctx context.Context, f BadReviewFilter, page *BadReviewPage) error {
+// badReviewCasesQuery is a page of cases under f (its Limit and Loc
+// already defaulted), one more than the page to know whether there is a
+// next; setCases takes what it read.
+func (s *Store) badReviewCasesQuery(ctx context.Context, f BadReviewFilter) *gorm.DB {
 	q := f.scope(s.conn(ctx).Model(&BadReview{}))
 	switch f.Status {
 	case "":
@@ -79,16 +80,17 @@ func (s *Store) listBadReviewCases(ctx context.Context, f BadReviewFilter, page 
 	if !f.Before.IsZero() {
 		q = q.Where("(reviewed_at, id) < (?, ?)", f.Before.At, f.Before.ID)
 	}
-	var err error
-	if page.Cases, err = findBadReviews(q.Order("reviewed_at DESC, id DESC").Limit(f.Limit + 1)); err != nil {
-		return fmt.Errorf("models: unable to list bad reviews: %w", err)
-	}
-	if len(page.Cases) > f.Limit {
-		page.Cases = page.Cases[:f.Limit]
-		last := page.Cases[f.Limit-1]
+	return q.Order("reviewed_at DESC, id DESC").Limit(f.Limit + 1)
+}
+
+// setCases keeps the first limit of cases and the cursor after them.
+func (page *BadReviewPage) setCases(cases []BadReview, limit int) {
+	page.Cases = cases
+	if len(cases) > limit {
+		page.Cases = cases[:limit]
+		last := page.Cases[limit-1]
 		page.Next = AuditCursor{At: last.ReviewedAt, ID: last.ID}
 	}
-	return nil
 }
 
 // BadReviewBoard is the board: a page of cases with the counts, the items
@@ -100,11 +102,12 @@ type BadReviewBoard struct {
 }
 
 // ListBadReviewBoard reads the board, newest review first, keyset-paged on
-// (reviewed_at, id), in two statements whatever it shows:
-// the counts, the items and the agents' open cases come from the tallies
-// in one (they were three round trips, and a live count of every agent's
-// open cases), the cases in the other. The agents themselves are the
-// directory's kept copy. withAgents is for managers and QC, who assign.
+// (reviewed_at, id), in two statements and one round trip (readBatch)
+// whatever it shows: the counts, the items and the agents' open cases come
+// from the tallies in one (they were three round trips, and a live count
+// of every agent's open cases), the cases in the other. The agents
+// themselves are the directory's kept copy. withAgents is for managers and
+// QC, who assign.
 func (s *Store) ListBadReviewBoard(ctx context.Context, f BadReviewFilter, withAgents bool) (BadReviewBoard, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
@@ -120,56 +123,58 @@ func (s *Store) ListBadReviewBoard(ctx context.Context, f BadReviewFilter, withA
 	if !withAgents {
 		agents = `SELECT '', '', 0, 0 WHERE false`
 	}
-	rows, err := s.conn(ctx).Raw(`
+	type item struct {
+		key string
+		pos int64
+	}
+	var items []item
+	var cases []BadReview
+	open := openCases{}
+	batch := s.newReadBatch(ctx)
+	batch.rows("the board's counts", `
 		SELECT 'count' AS kind, status AS key, n::bigint AS n, 0::bigint AS pos FROM (?) c
 		UNION ALL
 		SELECT 'item', key, 0, row_number() OVER (ORDER BY key)
 		  FROM (SELECT key FROM bad_review_tallies WHERE dim = 'item' AND key <> '' AND status <> 'praise'
 		         GROUP BY key HAVING sum(n) > 0 ORDER BY key LIMIT 500) i
 		UNION ALL
-		`+agents, s.badReviewCounts(ctx, f)).Rows()
-	if err != nil {
-		return b, fmt.Errorf("models: unable to count bad reviews: %w", err)
-	}
-	defer rows.Close()
-	type item struct {
-		key string
-		pos int64
-	}
-	var items []item
-	open := openCases{}
-	for rows.Next() {
-		var kind, key string
-		var n, pos int64
-		if err := rows.Scan(&kind, &key, &n, &pos); err != nil {
-			return b, fmt.Errorf("models: unable to read bad review counts: %w", err)
-		}
-		switch kind {
-		case "count":
-			b.Counts[key] = n
-		case "item":
-			items = append(items, item{key, pos})
-		case "agent":
-			if err := open.add(key, n); err != nil {
-				return b, err
+		`+agents, []any{s.badReviewCounts(ctx, f)}, func(rows rowScanner) error {
+		for rows.Next() {
+			var kind, key string
+			var n, pos int64
+			if err := rows.Scan(&kind, &key, &n, &pos); err != nil {
+				return err
+			}
+			switch kind {
+			case "count":
+				b.Counts[key] = n
+			case "item":
+				items = append(items, item{key, pos})
+			case "agent":
+				if err := open.add(key, n); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return b, fmt.Errorf("models: unable to read bad review counts: %w", err)
+		return nil
+	})
+	batch.badReviews("the board's cases", s.badReviewCasesQuery(ctx, f), &cases)
+	if err := batch.run(); err != nil {
+		return b, fmt.Errorf("models: bad-review board: %w", err)
 	}
 	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.pos, b.pos) })
 	b.Items = make([]string, len(items))
 	for i, it := range items {
 		b.Items[i] = it.key
 	}
+	b.setCases(cases, f.Limit)
 	if withAgents {
+		var err error
 		if b.Agents, err = s.caseAgents(ctx, open); err != nil {
 			return b, err
 		}
 	}
-	err = s.listBadReviewCases(ctx, f, &b.BadReviewPage)
-	return b, err
+	return b, nil
 }
 
 // CaseAgent is an agent who can be given cases, with their open load.
