@@ -16,12 +16,21 @@ type AgentPeople struct {
 	Ordered []User // agents, by team and name
 }
 
-// AgentPeople loads every user and their nicks once (small: a team).
+// AgentPeople is every user and their nicks, indexed; a kept copy of the
+// directory's (versionedCache), shared by the requests that read it: its
+// maps and slices are read, never written.
 func (s *Store) AgentPeople(ctx context.Context) (AgentPeople, error) {
-	us, err := s.ListUsers(ctx)
-	if err != nil {
-		return AgentPeople{}, err
-	}
+	return s.people.get(ctx, s, struct{}{}, func(ctx context.Context) (AgentPeople, error) {
+		us, err := s.ListUsers(ctx)
+		if err != nil {
+			return AgentPeople{}, err
+		}
+		return indexPeople(us), nil
+	})
+}
+
+// indexPeople indexes users by nick and name.
+func indexPeople(us []User) AgentPeople {
 	p := AgentPeople{byNick: map[string]int64{}, byName: map[string]int64{}, Users: map[int64]User{}}
 	for _, u := range us {
 		p.Users[u.ID] = u
@@ -40,7 +49,7 @@ func (s *Store) AgentPeople(ctx context.Context) (AgentPeople, error) {
 		p.addName(u.DisplayName, u.ID)
 		p.addName(u.Username, u.ID)
 	}
-	return p, nil
+	return p
 }
 
 // addName keeps the first user a name points to: an ambiguous name is

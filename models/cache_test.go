@@ -2,6 +2,8 @@ package models_test
 
 import (
 	"context"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -37,9 +39,29 @@ func TestCachedReadsSeeEveryWriterAtOnce(t *testing.T) {
 	if got := name(s); got != "小美|" {
 		t.Fatalf("after a rename by SQL: %q", got)
 	}
+	// The attribution index of the directory is a copy kept with it.
+	nickKey := func(st *models.Store) string {
+		t.Helper()
+		p, err := st.AgentPeople(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.KeyOfNick("云裳:小美")
+	}
+	if got := nickKey(s); got != "云裳:小美" {
+		t.Fatalf("an unknown nick is its own key, got %q", got)
+	}
+	p1, _ := s.AgentPeople(ctx)
+	p2, _ := s.AgentPeople(ctx)
+	if reflect.ValueOf(p1.Users).UnsafePointer() != reflect.ValueOf(p2.Users).UnsafePointer() {
+		t.Error("the directory's index was built again without a write")
+	}
 	s.DB().Exec(`INSERT INTO agent_nicks (user_id, nick) VALUES (?, '云裳:小美')`, a1.ID)
 	if got := name(s); got != "小美|云裳:小美," {
 		t.Fatalf("after a nick by SQL: %q", got)
+	}
+	if got, want := nickKey(s), fmt.Sprintf("u%d", a1.ID); got != want {
+		t.Fatalf("after a nick by SQL the index says %q, want %q", got, want)
 	}
 	// A caller sorting its list must not reorder the next caller's.
 	us, _ := s.ListUsers(ctx)
