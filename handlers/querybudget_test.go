@@ -25,8 +25,8 @@ const maxQueriesPerPage = 20
 
 type queryCountKey struct{}
 
-// queryCounter counts the statements gorm runs for the request whose
-// context carries it; last holds the count of the latest finished request,
+// queryCounter counts the statements gorm runs, and those a read batch
+// sends, for the request whose context carries it; last holds the count of the latest finished request,
 // lastSQL its statements.
 type queryCounter struct {
 	last    atomic.Int64

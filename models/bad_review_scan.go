@@ -38,7 +38,7 @@ func scanBadReviews(rows rowScanner) ([]BadReview, error) {
 	return out, rows.Err()
 }
 
-// badReviewsInto queues q, a query on bad_reviews, for badReviewColumns
+// badReviews queues q, a query on bad_reviews, for badReviewColumns
 // into out.
 func (b *readBatch) badReviews(what string, q *gorm.DB, out *[]BadReview) {
 	b.query(what, q.Select(badReviewColumns), &[]BadReview{}, func(rows rowScanner) (err error) {

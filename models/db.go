@@ -75,9 +75,11 @@ func Open(dsn string) (*gorm.DB, error) {
 }
 
 // arraysInText makes pgx ask for arrays in text, as database/sql does
-// (stdlib names its formats per query). A read batch goes through pgx
-// itself, which would take them in binary and hand those bytes to lib/pq's
-// array types, whose Scan parses only the text form.
+// (stdlib names its result formats per query, so its results do not
+// change). A read batch goes through pgx itself, which would take them in
+// binary and hand those bytes to lib/pq's array types, whose Scan parses
+// only the text form. Array parameters are sent in text too: the same
+// values.
 func arraysInText(m *pgtype.Map) {
 	for _, oid := range []uint32{pgtype.BoolArrayOID, pgtype.Int2ArrayOID, pgtype.Int4ArrayOID, pgtype.Int8ArrayOID,
 		pgtype.TextArrayOID, pgtype.VarcharArrayOID, pgtype.Float4ArrayOID, pgtype.Float8ArrayOID, pgtype.NumericArrayOID,

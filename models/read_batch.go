@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -14,12 +15,14 @@ import (
 )
 
 // readBatch is a page's independent reads, sent to PostgreSQL in one
-// round trip (a pgx pipeline) instead of one each. Under load a round
+// round trip (a pgx pipeline; two the first time a connection meets a
+// statement, which pgx prepares first) instead of one each. Under load a round
 // trip is mostly waiting: the goroutine parks, the backend and then the
 // goroutine wait for a core behind everyone else, and at 32 users on two
 // cores that wait is what made the pages of six statements the slowest
 // (p95 ∝ statements, README). The reads run one after another on one
-// connection, as they did, so nothing else is made to wait longer.
+// connection (they ran one after another before, each on whichever
+// pooled connection was free), so no more work runs at once than did.
 //
 // Each read is a gorm query or raw SQL written as usual; the batch takes
 // its SQL without running it (gorm's dry run) and scans the rows with
@@ -28,6 +31,7 @@ type readBatch struct {
 	s     *Store
 	ctx   context.Context
 	reads []batchRead
+	err   error // the first read that could not be built
 }
 
 type batchRead struct {
@@ -51,33 +55,45 @@ func (s *Store) newReadBatch(ctx context.Context) *readBatch { return &readBatch
 
 // find queues q (a gorm chain without its finisher) to be found into dest.
 func (b *readBatch) find(what string, q *gorm.DB, dest any) {
-	st := q.Session(&gorm.Session{DryRun: true}).Find(dest).Statement
-	b.reads = append(b.reads, batchRead{what: what, sql: st.SQL.String(), vars: st.Vars, dest: dest})
+	b.add(q.Session(&gorm.Session{DryRun: true}).Find(dest), batchRead{what: what, dest: dest})
 }
 
 // query queues q (a gorm chain without its finisher) whose rows scan
 // reads itself; model is what q would Find into.
 func (b *readBatch) query(what string, q *gorm.DB, model any, scan func(rows rowScanner) error) {
-	st := q.Session(&gorm.Session{DryRun: true}).Find(model).Statement
-	b.reads = append(b.reads, batchRead{what: what, sql: st.SQL.String(), vars: st.Vars, scan: scan})
+	b.add(q.Session(&gorm.Session{DryRun: true}).Find(model), batchRead{what: what, scan: scan})
 }
 
 // raw queues SQL with ? placeholders to be scanned into dest by gorm.
 func (b *readBatch) raw(what, q string, vars []any, dest any) {
-	st := b.s.db.Session(&gorm.Session{DryRun: true}).Raw(q, vars...).Statement
-	b.reads = append(b.reads, batchRead{what: what, sql: st.SQL.String(), vars: st.Vars, dest: dest, raw: true})
+	b.add(b.s.db.Session(&gorm.Session{DryRun: true}).Raw(q, vars...), batchRead{what: what, dest: dest, raw: true})
 }
 
 // rows queues SQL with ? placeholders whose rows scan reads itself.
 func (b *readBatch) rows(what, q string, vars []any, scan func(rows rowScanner) error) {
-	st := b.s.db.Session(&gorm.Session{DryRun: true}).Raw(q, vars...).Statement
-	b.reads = append(b.reads, batchRead{what: what, sql: st.SQL.String(), vars: st.Vars, scan: scan})
+	b.add(b.s.db.Session(&gorm.Session{DryRun: true}).Raw(q, vars...), batchRead{what: what, scan: scan})
+}
+
+// add queues r with the statement gorm built (without running it) in
+// built; a chain that could not be built fails the batch.
+func (b *readBatch) add(built *gorm.DB, r batchRead) {
+	if built.Error != nil || built.Statement.SQL.Len() == 0 {
+		if b.err == nil {
+			b.err = fmt.Errorf("models: unable to build the read of %s: %w", r.what, cmp.Or(built.Error, errors.New("no statement")))
+		}
+		return
+	}
+	r.sql, r.vars = built.Statement.SQL.String(), built.Statement.Vars
+	b.reads = append(b.reads, r)
 }
 
 // run sends the reads and fills their destinations. Inside a transaction
 // (whose connection database/sql keeps to itself) they run one by one on
 // it instead.
 func (b *readBatch) run() error {
+	if b.err != nil {
+		return b.err
+	}
 	if len(b.reads) == 0 {
 		return nil
 	}
@@ -95,7 +111,11 @@ func (b *readBatch) run() error {
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		pc := dc.(*stdlib.Conn).Conn()
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("models: a read batch needs pgx's database/sql driver (models.Open), not %T", dc)
+		}
+		pc := sc.Conn()
 		var pb pgx.Batch
 		for _, r := range b.reads {
 			pb.Queue(r.sql, r.vars...)
@@ -105,7 +125,10 @@ func (b *readBatch) run() error {
 			rows, err := res.Query()
 			if err == nil {
 				err = b.scan(r, pgxRows{rows})
+				// A scan may stop at the row it wanted; the rest of the
+				// result, and an error in it, is this read's.
 				rows.Close()
+				err = cmp.Or(err, rows.Err())
 			}
 			if err != nil {
 				_ = res.Close()
@@ -169,7 +192,8 @@ func (b *readBatch) scan(r batchRead, rows gorm.Rows) error {
 }
 
 // pgxRows gives pgx's rows the methods gorm's Scan asks for. Column types
-// are only asked for when scanning into maps, which no batch does.
+// are only asked for when scanning into maps, which no batch does (gorm
+// would ignore the error and scan into interface{} values).
 type pgxRows struct{ pgx.Rows }
 
 func (r pgxRows) Columns() ([]string, error) {

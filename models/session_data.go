@@ -57,20 +57,20 @@ func encodeSessionData(values map[any]any) (string, error) {
 }
 
 // decodeSessionData reads a row's data into gorilla's values. A row
-// written before the JSON form is a securecookie value (it never starts
-// with "{"), decoded as it was written; those rows are gone once their
-// 14 days run out.
-func decodeSessionData(name, data string, codecs []securecookie.Codec) (map[any]any, error) {
-	values := map[any]any{}
+// written before the JSON form (signed is then true) is a securecookie
+// value (it never starts with "{"), decoded as it was written; those rows
+// are gone once their 14 days run out.
+func decodeSessionData(name, data string, codecs []securecookie.Codec) (values map[any]any, signed bool, err error) {
+	values = map[any]any{}
 	if !strings.HasPrefix(data, "{") {
 		if err := securecookie.DecodeMulti(name, data, &values, codecs...); err != nil {
-			return nil, err
+			return nil, true, err
 		}
-		return values, nil
+		return values, true, nil
 	}
 	var d sessionData
 	if err := json.Unmarshal([]byte(data), &d); err != nil {
-		return nil, fmt.Errorf("models: unable to decode session data: %w", err)
+		return nil, false, fmt.Errorf("models: unable to decode session data: %w", err)
 	}
 	if d.UserID != 0 {
 		values[SessionUserKey] = d.UserID
@@ -82,5 +82,5 @@ func decodeSessionData(name, data string, codecs []securecookie.Codec) (map[any]
 		}
 		values[sessionFlashKey] = list
 	}
-	return values, nil
+	return values, false, nil
 }

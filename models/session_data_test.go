@@ -75,6 +75,19 @@ func TestSessionDataRoundTripsThroughTheRow(t *testing.T) {
 		t.Errorf("flashes = %#v", values["_flash"])
 	}
 
+	// A JSON row is logged in through its user_id column only: data that
+	// names a user the column does not is nobody's login.
+	if err := s.DB().Exec(`UPDATE web_sessions SET user_id = NULL WHERE user_id = ?`, u.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	values, user = load(c)
+	if _, ok := values[models.SessionUserKey]; ok || user != nil {
+		t.Errorf("a JSON row without its user_id column logged in: %#v (user %v)", values, user)
+	}
+	if err := s.DB().Exec(`UPDATE web_sessions SET user_id = ? WHERE user_id IS NULL`, u.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+
 	// A row from before: the values signed and gob-encoded by securecookie.
 	old, err := securecookie.EncodeMulti(name, map[any]any{models.SessionUserKey: u.ID}, securecookie.CodecsFromPairs(secret)...)
 	if err != nil {

@@ -98,10 +98,17 @@ func (s *SessionStore) load(r *http.Request, name string, withUser bool) (*sessi
 		sess.ID = ""
 		return sess, nil, nil, nil
 	}
-	values, err := decodeSessionData(name, data, s.codecs)
+	values, signed, err := decodeSessionData(name, data, s.codecs)
 	if err != nil {
 		sess.ID = ""
 		return sess, nil, nil, nil
+	}
+	if withUser && u == nil && !signed {
+		// Save writes a JSON row's user to the user_id column the join
+		// follows; a user only its unsigned data names is not logged in
+		// (the caller would otherwise read that user by id, as it must for
+		// a signed row from before the column).
+		delete(values, SessionUserKey)
 	}
 	sess.Values = values
 	sess.IsNew = false
