@@ -145,7 +145,7 @@ func (s *Store) FileAppeal(ctx context.Context, a Actor, reviewID int64, propose
 // AppealOfReview returns a review's appeal, if any.
 func (s *Store) AppealOfReview(ctx context.Context, reviewID int64) (*Appeal, error) {
 	var a Appeal
-	err := s.conn(ctx).Where("review_id = ?", reviewID).Take(&a).Error
+	err := s.appealOfReviewQuery(ctx, reviewID).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -153,6 +153,10 @@ func (s *Store) AppealOfReview(ctx context.Context, reviewID int64) (*Appeal, er
 		return nil, fmt.Errorf("models: unable to read appeal of review %d: %w", reviewID, err)
 	}
 	return &a, nil
+}
+
+func (s *Store) appealOfReviewQuery(ctx context.Context, reviewID int64) *gorm.DB {
+	return s.conn(ctx).Where("review_id = ?", reviewID)
 }
 
 // ResolveAppeal decides an appeal. accepted says, per category, whether the

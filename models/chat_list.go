@@ -141,6 +141,15 @@ func transcriptSQL(chat string) string {
 		 ORDER BY m.sent_at, m.id`
 }
 
+// transcript queues transcriptSQL(chat) into t; found says whether the
+// chat exists.
+func (b *readBatch) transcript(what, chat string, vars []any, t *Transcript, found *bool) {
+	b.rows(what, transcriptSQL(chat), vars, func(rows rowScanner) (err error) {
+		*t, *found, err = scanTranscript(rows)
+		return err
+	})
+}
+
 // scanTranscript reads transcriptSQL's rows; found is false without any.
 func scanTranscript(rows rowScanner) (t Transcript, found bool, err error) {
 	for rows.Next() {

@@ -129,9 +129,10 @@ func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context, tx *gor
 	})
 }
 
-// pgxConn takes a connection of the pool for pgx itself (COPY, batches).
+// pgxConn takes a connection of the pool for pgx itself, to write (COPY).
 // Its writes pass none of gorm's callbacks, so taking it spends the
-// request's cache versions as a gorm write would.
+// request's cache versions as a gorm write would. A read batch, which
+// only reads, takes its connection without spending them.
 func (s *Store) pgxConn(ctx context.Context) (*sql.Conn, error) {
 	spendCacheVersions(ctx)
 	return SQLDB(s.db).Conn(ctx)

@@ -74,6 +74,17 @@ func (b *readBatch) rows(what, q string, vars []any, scan func(rows rowScanner) 
 	b.add(b.s.db.Session(&gorm.Session{DryRun: true}).Raw(q, vars...), batchRead{what: what, scan: scan})
 }
 
+// row queues SQL with ? placeholders that gives one row, scanned into
+// dest; no row is an error.
+func (b *readBatch) row(what, q string, vars []any, dest ...any) {
+	b.rows(what, q, vars, func(rows rowScanner) error {
+		if !rows.Next() {
+			return errors.New("no row")
+		}
+		return rows.Scan(dest...)
+	})
+}
+
 // add queues r with the statement gorm built (without running it) in
 // built; a chain that could not be built fails the batch.
 func (b *readBatch) add(built *gorm.DB, r batchRead) {

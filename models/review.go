@@ -159,11 +159,8 @@ func (s *Store) ReviewScreenByID(ctx context.Context, id int64) (ReviewScreen, e
 		  JOIN scorecard_versions v ON v.id = r.scorecard_version_id
 		  JOIN scorecards s ON s.id = v.scorecard_id
 		 WHERE r.id = ?`, []any{id}, &rows)
-	b.find("the appeal", s.conn(ctx).Where("review_id = ?", id), &appeals)
-	b.rows("the chat", transcriptSQL("(SELECT conversation_id FROM reviews WHERE id = ?)"), []any{id}, func(rows rowScanner) (err error) {
-		out.Transcript, found, err = scanTranscript(rows)
-		return err
-	})
+	b.find("the appeal", s.appealOfReviewQuery(ctx, id), &appeals)
+	b.transcript("the chat", "(SELECT conversation_id FROM reviews WHERE id = ?)", []any{id}, &out.Transcript, &found)
 	b.find("the comments", s.reviewCommentsQuery(ctx, id), &out.Comments)
 	if err := b.run(); err != nil {
 		return out, fmt.Errorf("models: review %d: %w", id, err)
@@ -352,10 +349,7 @@ func (s *Store) ChatScreenByID(ctx context.Context, id int64) (ChatScreen, error
 	var out ChatScreen
 	var found bool
 	b := s.newReadBatch(ctx)
-	b.rows("the chat", transcriptSQL("?"), []any{id}, func(rows rowScanner) (err error) {
-		out.Transcript, found, err = scanTranscript(rows)
-		return err
-	})
+	b.transcript("the chat", "?", []any{id}, &out.Transcript, &found)
 	b.find("its reviews", s.reviewsOfChatQuery(ctx, id), &out.Reviews)
 	if err := b.run(); err != nil {
 		return out, fmt.Errorf("models: chat %d: %w", id, err)

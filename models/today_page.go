@@ -38,12 +38,7 @@ func (s *Store) Today(ctx context.Context, u User, now time.Time, shown TodaySho
 	loc := settings.Location()
 	b := s.newReadBatch(ctx)
 	if q, args, dest := todayCountsSQL(&p.Counts, u, now, loc); q != "" {
-		b.rows("the today counts", q, args, func(rows rowScanner) error {
-			if !rows.Next() {
-				return fmt.Errorf("no row of counts")
-			}
-			return rows.Scan(dest...)
-		})
+		b.row("the today counts", q, args, dest...)
 	}
 	switch u.Role {
 	case RoleManager:
@@ -108,15 +103,10 @@ func (s *Store) MyShifts(ctx context.Context, userID int64, day time.Time) (MySh
 	q, args := handoverCasesSQL(userID, day, HandoverCasesShown)
 	b.raw("the handover's cases", q, args, &cases)
 	b.find("shift notices", s.openNoticesQuery(ctx, userID), &m.Notices)
-	b.rows("swaps asked and the calendar feed", `
+	b.row("swaps asked and the calendar feed", `
 		SELECT (SELECT count(*) FROM swap_requests WHERE colleague_id = ? AND status = ?),
 		       coalesce((SELECT token FROM calendar_feeds WHERE user_id = ?), '')`,
-		[]any{userID, SwapProposed, userID}, func(rows rowScanner) error {
-			if !rows.Next() {
-				return fmt.Errorf("no row")
-			}
-			return rows.Scan(&m.AskedOfMe, &m.CalendarToken)
-		})
+		[]any{userID, SwapProposed, userID}, &m.AskedOfMe, &m.CalendarToken)
 	if err := b.run(); err != nil {
 		return m, fmt.Errorf("models: shifts of %d: %w", userID, err)
 	}
