@@ -55,10 +55,10 @@ func (c *versionedCache[K, V]) get(ctx context.Context, s *Store, key K, load fu
 // transaction, or without a counter.
 const readThrough = -1
 
-// cacheVersion reads the counter of the named set of tables, once for
-// several copies of the same set (the performance page keeps two). It
-// never takes the request's CacheVersions: the performance page reads it
-// after recomputing figures another request may have just recomputed.
+// cacheVersion reads the counter of the named set of tables now, for a
+// request without a CacheVersions its writes have not spent. (The
+// performance page reads the 'sales' counter in its totals' statement
+// instead, salesPeriod, so its copies match the totals it shows.)
 func cacheVersion(ctx context.Context, s *Store, name string) (int64, error) {
 	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx {
 		return readThrough, nil

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -154,8 +155,12 @@ func (s *Store) refreshSalesDay(ctx context.Context, day time.Time) error {
 // salesPeriod recomputes the period's dirty days when there are few, then
 // says how fresh the period's figures are and adds the shop's totals to
 // rep: orders, paid sales and silent orders (no credit after rulings).
+// It returns the 'sales' counter (cacheVersion's value) for the kept
+// copies of the daily figures, read in the same statement as the totals:
+// the copies then match the totals even when another request recomputed
+// a day since this one began, and the page makes one round trip fewer.
 // Both come from one statement, read again only after a recompute.
-func (s *Store) salesPeriod(ctx context.Context, from, to string, rep *SalesReport) error {
+func (s *Store) salesPeriod(ctx context.Context, from, to string, rep *SalesReport) (int64, error) {
 	for refreshed := false; ; refreshed = true {
 		var row struct {
 			Dirty        pq.StringArray
@@ -163,28 +168,30 @@ func (s *Store) salesPeriod(ctx context.Context, from, to string, rep *SalesRepo
 			Orders       int64
 			PaidFen      int64
 			SilentOrders int64
+			Version      sql.NullInt64
 		}
 		err := s.conn(ctx).Raw(`
 			SELECT ARRAY(SELECT DISTINCT to_char(day, 'YYYY-MM-DD') FROM sales_day_marks WHERE day >= ?::date AND day < ?::date ORDER BY 1 DESC) AS dirty,
 			       (SELECT min(computed_at) FROM sales_days WHERE day >= ?::date AND day < ?::date) AS oldest,
-			       t.orders, t.paid_fen, t.silent_orders
+			       t.orders, t.paid_fen, t.silent_orders,
+			       (SELECT version FROM cache_versions WHERE name = 'sales') AS version
 			  FROM (SELECT COALESCE(sum(orders), 0) AS orders, COALESCE(sum(paid_fen), 0) AS paid_fen,
 			               COALESCE(sum(silent_orders), 0) AS silent_orders
 			          FROM sales_days WHERE day >= ?::date AND day < ?::date) t`,
 			from, to, from, to, from, to).Row().
-			Scan(&row.Dirty, &row.Oldest, &row.Orders, &row.PaidFen, &row.SilentOrders)
+			Scan(&row.Dirty, &row.Oldest, &row.Orders, &row.PaidFen, &row.SilentOrders, &row.Version)
 		if err != nil {
-			return fmt.Errorf("models: sales period %s to %s: %w", from, to, err)
+			return 0, fmt.Errorf("models: sales period %s to %s: %w", from, to, err)
 		}
 		if !refreshed && len(row.Dirty) > 0 && len(row.Dirty) <= salesInlineDays {
 			days := make([]time.Time, len(row.Dirty))
 			for i, d := range row.Dirty {
 				if days[i], err = time.Parse(time.DateOnly, d); err != nil {
-					return fmt.Errorf("models: dirty sales day %q: %w", d, err)
+					return 0, fmt.Errorf("models: dirty sales day %q: %w", d, err)
 				}
 			}
 			if err := s.refreshSalesDays(ctx, days); err != nil {
-				return err
+				return 0, err
 			}
 			continue
 		}
@@ -193,7 +200,13 @@ func (s *Store) salesPeriod(ctx context.Context, from, to string, rep *SalesRepo
 			rep.Fresh.ComputedAt = *row.Oldest
 		}
 		rep.Orders, rep.PaidSalesFen, rep.SilentOrders = row.Orders, row.PaidFen, row.SilentOrders
-		return nil
+		version := row.Version.Int64
+		if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx || !row.Version.Valid {
+			// As cacheVersion: a transaction's reads are never kept, and
+			// without its counter a copy could never be known stale.
+			version = readThrough
+		}
+		return version, nil
 	}
 }
 

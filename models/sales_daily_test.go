@@ -124,14 +124,21 @@ func TestSalesDailyBacklogIsRefreshedInTheBackground(t *testing.T) {
 	}
 }
 
-// The page and the background refresher may pick the same dirty day at
-// once: neither fails (no duplicate rows), and the figures come out right.
-func TestSalesDayRefreshedTwiceAtOnce(t *testing.T) {
+// oneSaleShop is a shop whose one chat (小美's, on 10 November) led to
+// one paid order of ¥100.
+func oneSaleShop(t *testing.T) *shop {
 	sh := newShop(t)
-	ctx := context.Background()
 	sh.chat("c1", "买家A", "云裳:小美", "2026-11-10 10:00:00")
 	sh.order("9001", "买家A", "100.00", "2026-11-10 12:00:00", "2026-11-10 12:01:00", "", "")
 	sh.load(t)
+	return sh
+}
+
+// The page and the background refresher may pick the same dirty day at
+// once: neither fails (no duplicate rows), and the figures come out right.
+func TestSalesDayRefreshedTwiceAtOnce(t *testing.T) {
+	sh := oneSaleShop(t)
+	ctx := context.Background()
 	from := time.Date(2026, 11, 10, 0, 0, 0, 0, shanghai)
 	for round := 0; round < 5; round++ {
 		// What any write does to its days (the triggers), done directly.
@@ -162,5 +169,46 @@ func TestSalesDayRefreshedTwiceAtOnce(t *testing.T) {
 	}
 	if mei := salesOf(rep, "u"+itoa(sh.mei.ID)); mei.Inquiries != 1 || mei.SalesFen != 10000 || rep.Fresh.Pending != 0 {
 		t.Errorf("after concurrent refreshes: %+v, pending %d", mei, rep.Fresh.Pending)
+	}
+}
+
+// A request's counters are read with its session (CacheVersions), but the
+// performance page's kept copies of the daily figures go by the counter
+// its totals' statement reads: another request may recompute a day after
+// this one began, and the agents' figures must then match the totals
+// rather than come from the copy kept before the recompute.
+func TestSalesFiguresMatchTheirTotalsAfterARecomputeByAnotherRequest(t *testing.T) {
+	sh := oneSaleShop(t)
+	ctx := context.Background()
+	from := time.Date(2026, 11, 10, 0, 0, 0, 0, shanghai)
+	to := from.AddDate(0, 0, 2)
+	if _, err := sh.s.SalesPerformance(ctx, from, to, shanghai, 0); err != nil {
+		t.Fatal(err) // recomputes the day and keeps the agents' figures
+	}
+	// This request begins: its counters as its session read them.
+	snap, err := sh.s.ReadCacheVersions(ctx)
+	if err != nil || snap == nil {
+		t.Fatalf("cache versions: %v %v", snap, err)
+	}
+	reqCtx := models.WithCacheVersions(ctx, snap)
+	// Another request's import and recompute land before this one reads.
+	sh.chats, sh.orderRows = nil, nil
+	sh.chat("c2", "买家B", "云裳:小美", "2026-11-11 10:00:00")
+	sh.order("9002", "买家B", "50.00", "2026-11-11 10:30:00", "2026-11-11 10:31:00", "", "")
+	sh.load(t)
+	if err := sh.s.RefreshAllSalesDays(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := sh.s.SalesPerformance(reqCtx, from, to, shanghai, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mei := salesOf(rep, "u"+itoa(sh.mei.ID))
+	if rep.PaidSalesFen != 15000 || mei.SalesFen != 15000 || rep.SilentSalesFen != 0 {
+		t.Errorf("totals paid %d (silent %d) but mei credited %d: the agents' figures are from before the recompute",
+			rep.PaidSalesFen, rep.SilentSalesFen, mei.SalesFen)
+	}
+	if len(rep.Trend) != 2 || rep.Trend[1].SalesFen != 5000 {
+		t.Errorf("trend %+v", rep.Trend)
 	}
 }

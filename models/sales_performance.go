@@ -96,14 +96,11 @@ func (s *Store) SalesPerformance(ctx context.Context, from, to time.Time, loc *t
 		return a
 	}
 	fromDay, toDay := from.In(loc).Format(time.DateOnly), to.In(loc).Format(time.DateOnly)
-	if err := s.salesPeriod(ctx, fromDay, toDay, &rep); err != nil {
-		return rep, err
-	}
 	// The period sums the daily figures (refreshSalesDay): a buyer who asked
 	// on two days is two inquiries, as the platform's daily reports count.
-	// One read of the counter for both kept copies of the daily figures,
-	// after salesPeriod's recompute (which bumps it).
-	version, err := cacheVersion(ctx, s, "sales")
+	// version is the counter for both kept copies of the daily figures, as
+	// the totals' statement found it (after any recompute, which bumps it).
+	version, err := s.salesPeriod(ctx, fromDay, toDay, &rep)
 	if err != nil {
 		return rep, err
 	}
