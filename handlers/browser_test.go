@@ -180,9 +180,10 @@ func (b *browser) screenshot(name string) {
 }
 
 // atPhoneSize reloads the current page in a phone-size viewport, checks that
-// nothing overflows sideways, saves a screenshot (if SCREENSHOT_DIR is set),
-// then goes back to the desktop viewport.
-func (b *browser) atPhoneSize(name, waitSel string) {
+// nothing overflows sideways, runs the page's own checks, saves a
+// screenshot (if SCREENSHOT_DIR is set), then goes back to the desktop
+// viewport.
+func (b *browser) atPhoneSize(name, waitSel string, checks ...func()) {
 	b.t.Helper()
 	b.do("switch to phone viewport",
 		chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait),
@@ -192,6 +193,9 @@ func (b *browser) atPhoneSize(name, waitSel string) {
 	scroll := run(b, "measure page width", chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
 	if len(scroll) == 2 && scroll[0] > scroll[1] {
 		b.t.Errorf("%s: the page is %dpx wide in a %dpx phone viewport (horizontal overflow)", name, scroll[0], scroll[1])
+	}
+	for _, check := range checks {
+		check()
 	}
 	b.screenshot(name)
 	b.do("back to desktop viewport",

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -211,12 +212,20 @@ func Date(ctx context.Context, t time.Time) string {
 }
 
 // Yuan shows an amount kept in fen (hundredths of a yuan) as yuan.
+// It appends rather than formats: a big shop's performance page shows
+// 1,200 amounts, and fmt was a fifth of its rendering.
 func Yuan(fen int64) string {
-	sign := ""
+	var buf [32]byte
+	b := buf[:0]
+	u := uint64(fen)
 	if fen < 0 {
-		sign, fen = "-", -fen
+		b, u = append(b, '-'), uint64(-fen) // -MinInt64 wraps to its own magnitude as uint64
 	}
-	return fmt.Sprintf("%s¥%d.%02d", sign, fen/100, fen%100)
+	b = append(b, "¥"...)
+	b = strconv.AppendUint(b, u/100, 10)
+	c := u % 100
+	b = append(b, '.', byte('0'+c/10), byte('0'+c%10))
+	return string(b)
 }
 
 // ConflictText explains a version conflict in the user's language.

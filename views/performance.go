@@ -1,7 +1,9 @@
 package views
 
 import (
+	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"kefudesk/models"
@@ -63,9 +65,22 @@ func ChartViewBox() string { return fmt.Sprintf("0 0 %.0f %.0f", chartW, chartH)
 // Orders1 shows a share-weighted order count.
 func Orders1(f float64) string {
 	if f == float64(int64(f)) {
-		return fmt.Sprint(int64(f))
+		return strconv.FormatInt(int64(f), 10)
 	}
-	return fmt.Sprintf("%.1f", f)
+	return strconv.FormatFloat(f, 'f', 1, 64)
+}
+
+// salesColumns are the sales table's column heads, in order: the agents'
+// table leads with rank and name, the teams' with the team.
+func salesColumns(ctx context.Context, agents bool) []string {
+	head := []string{T(ctx, "users.team")}
+	if agents {
+		head = []string{"#", T(ctx, "chats.agent")}
+	}
+	for _, k := range []string{"inquiries", "ordered", "paid", "conversion", "pay_conversion", "orders", "sales", "aov", "assists", "refunds"} {
+		head = append(head, T(ctx, "perf.col."+k))
+	}
+	return head
 }
 
 func salesTableID(agents bool) string {

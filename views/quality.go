@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 
 	"kefudesk/models"
@@ -28,10 +29,13 @@ type QualityView struct {
 }
 
 // Pct shows a 0..1 share as a percentage.
-func Pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
+func Pct(f float64) string { return Score1(100 * f) }
 
 // Score1 shows a percent score with one decimal.
-func Score1(f float64) string { return fmt.Sprintf("%.1f%%", f) }
+func Score1(f float64) string {
+	var buf [32]byte
+	return string(append(strconv.AppendFloat(buf[:0], f, 'f', 1, 64), '%'))
+}
 
 // CatLabel names a category in the page's language.
 func CatLabel(ctx context.Context, c models.CategoryFailures) string {
