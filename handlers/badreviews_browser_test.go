@@ -38,7 +38,9 @@ func TestBrowserBadReviewAssignAndHandIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.do("live refresh", chromedp.WaitVisible(chromedp.CSS(other+` .badge:not(.badge-warn)`)))
-	b.atPhoneSize("41-badreviews-board-phone", `[data-testid=board]`)
+	b.atPhoneSize("41-badreviews-board-phone", `[data-testid=board]`, func() {
+		b.cardLabelsAreColumnHeads(`#bulk-assign table`, 6)
+	})
 
 	b.do("log out", chromedp.Click(chromedp.CSS(`[data-testid=logout]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=login-form]`)))
 	b.login(a.users[models.RoleAgent].Username)

@@ -205,6 +205,30 @@ func (b *browser) atPhoneSize(name, waitSel string, checks ...func()) {
 	)
 }
 
+// cardLabelsAreColumnHeads checks, at phone size, that each cell of the
+// table's first row shows its column's head above it (ColumnLabels), and
+// that the row has at least min cells.
+func (b *browser) cardLabelsAreColumnHeads(table string, min int) {
+	b.t.Helper()
+	got := run(b, "read the cards' labels of "+table, chromedp.Evaluate[[]string](fmt.Sprintf(`(() => {
+		const t = document.querySelector(%q);
+		const heads = [...t.querySelectorAll('thead th')].map(th => th.textContent.trim());
+		const cells = [...t.querySelectorAll('tbody tr:first-child td')];
+		return cells.map((td, i) => {
+			const label = getComputedStyle(td, '::before').content;
+			return label === JSON.stringify(heads[i]) ? '' : heads[i] + ' ≠ ' + label;
+		});
+	})()`, table)))
+	if len(got) < min {
+		b.t.Errorf("%s: the first card has %d cells, want %d", table, len(got), min)
+	}
+	for _, g := range got {
+		if g != "" {
+			b.t.Errorf("%s: a card's label is not its column's head: %s", table, g)
+		}
+	}
+}
+
 // clearField empties an input as a user selecting all and deleting would.
 // (chromedp.SetValue with "" reports a failure in chromedp v0.23.0.)
 func clearField(sel string) chromedp.Action[chromedp.Void] {

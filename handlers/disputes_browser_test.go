@@ -133,22 +133,7 @@ func TestBrowserDemoOrders(t *testing.T) {
 	}
 	b.open("/orders/performance?from=2026-11-01&to=2026-11-15", `[data-testid=trend]`)
 	b.atPhoneSize("50-demo-performance-phone", `[data-testid=trend]`, func() {
-		// The table names its columns once (ColumnLabels); on a phone each
-		// cell of the first row shows its column's head above it.
-		got := run(b, "read the cards' labels", chromedp.Evaluate[[]string](`(() => {
-			const t = document.querySelector('[data-testid=sales-agents]');
-			const heads = [...t.querySelectorAll('thead th')].map(th => th.textContent.trim());
-			const cells = [...t.querySelectorAll('tbody tr:first-child td')];
-			return cells.map((td, i) => getComputedStyle(td, '::before').content === JSON.stringify(heads[i]) ? '' : heads[i] + ' ≠ ' + getComputedStyle(td, '::before').content);
-		})()`))
-		if len(got) < 12 {
-			t.Errorf("the first agent's card has %d cells, want 12", len(got))
-		}
-		for _, g := range got {
-			if g != "" {
-				t.Errorf("a card's label is not its column's head: %s", g)
-			}
-		}
+		b.cardLabelsAreColumnHeads(`[data-testid=sales-agents]`, 12)
 	})
 	b.open("/disputes", `[data-testid=dispute]`)
 	b.do("open a demo dispute",

@@ -27,6 +27,19 @@ type BadReviewBoardView struct {
 	Conflict                        *models.ConflictError
 }
 
+// columns are the board table's column heads, in order (the tick box
+// first, for those who may assign).
+func (v BadReviewBoardView) columns(ctx context.Context) []string {
+	var head []string
+	if v.CanAssign {
+		head = append(head, T(ctx, "badreviews.pick"))
+	}
+	for _, k := range []string{"review", "status", "agent", "due", "revise_by"} {
+		head = append(head, T(ctx, "badreviews."+k))
+	}
+	return head
+}
+
 // Query is the board's filter as URL parameters (without the cursor).
 func (v BadReviewBoardView) Query() url.Values {
 	q := url.Values{}
