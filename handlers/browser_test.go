@@ -390,6 +390,9 @@ func TestBrowserChatImportAndTranscript(t *testing.T) {
 	b.screenshot("10-import-done")
 	b.open("/spot-checks/chats", `[data-testid=chat-row]`)
 	b.screenshot("11-chats")
+	b.atPhoneSize("11-chats-phone", `[data-testid=chat-row]`, func() {
+		b.cardLabelsAreColumnHeads(`#chats table`, 6)
+	})
 	b.open("/spot-checks/chats?slow=1", `[data-testid=chat-row]`)
 	b.do("open the slow chat",
 		chromedp.Click(chromedp.CSS(`[data-testid=chat-row] a`)),

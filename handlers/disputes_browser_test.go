@@ -135,6 +135,10 @@ func TestBrowserDemoOrders(t *testing.T) {
 	b.atPhoneSize("50-demo-performance-phone", `[data-testid=trend]`, func() {
 		b.cardLabelsAreColumnHeads(`[data-testid=sales-agents]`, 12)
 	})
+	b.open("/orders", `[data-testid=order-credited]`)
+	b.atPhoneSize("50-demo-orders-phone", `[data-testid=order-credited]`, func() {
+		b.cardLabelsAreColumnHeads(`#orders table`, 7)
+	})
 	b.open("/disputes", `[data-testid=dispute]`)
 	b.do("open a demo dispute",
 		chromedp.Click(chromedp.CSS(`[data-testid=dispute] a`)),

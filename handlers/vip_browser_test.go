@@ -106,6 +106,9 @@ func TestBrowserVIPManagerPages(t *testing.T) {
 		b.atPhoneSize(p.name+"-phone", p.sel)
 	}
 	b.open("/vip/customers", `[data-testid=vip-row]`)
+	b.atPhoneSize("vip-06-customers-labels", `[data-testid=vip-row]`, func() {
+		b.cardLabelsAreColumnHeads(`#vip-customers table`, 6)
+	})
 	b.do("open a customer",
 		chromedp.Click(chromedp.CSS(`[data-testid=vip-row] a`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=timeline]`)),

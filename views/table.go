@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -29,6 +30,15 @@ func ColumnLabels(labels ...string) templ.Attributes {
 		b.WriteString("\";")
 	}
 	return templ.Attributes{"data-cols": true, "style": b.String()}
+}
+
+// ColumnKeys is ColumnLabels of the catalog's texts for keys.
+func ColumnKeys(ctx context.Context, keys ...string) templ.Attributes {
+	labels := make([]string, len(keys))
+	for i, k := range keys {
+		labels[i] = T(ctx, k)
+	}
+	return ColumnLabels(labels...)
 }
 
 // cssStringBody writes s for a double-quoted CSS string: quotes,
