@@ -37,7 +37,7 @@ SCALE ?= 0.01
 IMPORT_MESSAGES ?= 1000000
 BENCH_ADDR ?= 127.0.0.1:8098
 bench: build
-	@mkdir -p .data; set -eo pipefail; $(DB_URL); $(GO) test -run '^$$' -bench . -benchmem ./models/... | tee .data/bench-go.txt
+	@mkdir -p .data; set -eo pipefail; $(DB_URL); $(GO) test -run '^$$' -bench . -benchmem ./models/... ./views/... | tee .data/bench-go.txt
 	$(GO) build -o bin/loadgen ./cmd/loadgen
 	@set -eo pipefail; $(DB_URL); base="$$DATABASE_URL"; \
 	export DATABASE_URL="$$(echo "$$base" | sed -E 's#/([^/?]+)(\?|$$)#/\1_bench\2#')"; \
