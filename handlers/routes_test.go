@@ -1,6 +1,8 @@
 package handlers_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +10,7 @@ import (
 
 	"kefudesk/handlers/web"
 	"kefudesk/models"
+	"kefudesk/static"
 )
 
 // TestEveryRouteAnswersEveryRoleAsDeclared walks every route echo knows with
@@ -69,6 +72,38 @@ func TestPublicRoutes(t *testing.T) {
 		if res := c.get(p); res.StatusCode != http.StatusOK {
 			t.Errorf("GET %s: %d", p, res.StatusCode)
 		}
+	}
+}
+
+// Pages link each asset with its content's hash, kept by browsers for a
+// year; a deploy that changes a file changes its address. A plain or stale
+// address is kept for an hour.
+func TestAssetsAreLinkedByTheirContent(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	css, err := static.FS.ReadFile("app.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(css)
+	want := "/static/app.css?v=" + hex.EncodeToString(sum[:6])
+	href, _ := c.get("/login").doc(t).Find(`link[rel=stylesheet]`).Attr("href")
+	if href != want {
+		t.Fatalf("the login page links the stylesheet as %q, want %q", href, want)
+	}
+	for path, cache := range map[string]string{
+		want:                      "public, max-age=31536000, immutable",
+		"/static/app.css":         "public, max-age=3600",
+		"/static/app.css?v=0000":  "public, max-age=3600",
+		"/static/htmx.min.js?v=1": "public, max-age=3600",
+	} {
+		res := c.get(path)
+		if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != cache {
+			t.Errorf("GET %s: %d, Cache-Control %q, want %q", path, res.StatusCode, res.Header.Get("Cache-Control"), cache)
+		}
+	}
+	if res := c.get(want); res.Body != string(css) {
+		t.Error("the versioned address does not serve the stylesheet")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -135,10 +136,17 @@ func New(cfg Config) *Server {
 	return &Server{Echo: e, Router: r}
 }
 
+// staticFiles serves the assets. Pages link them with their content's
+// hash (static.URL), which a deploy changes, so those addresses are kept
+// for a year; a plain address (a bookmark, an old page) for an hour.
 func staticFiles() http.Handler {
 	fs := http.StripPrefix("/static/", http.FileServerFS(static.FS))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
+		cache := "public, max-age=3600"
+		if v := r.URL.Query().Get("v"); v != "" && static.URL(strings.TrimPrefix(r.URL.Path, "/static/")) == r.URL.Path+"?v="+v {
+			cache = "public, max-age=31536000, immutable"
+		}
+		w.Header().Set("Cache-Control", cache)
 		fs.ServeHTTP(w, r)
 	})
 }
