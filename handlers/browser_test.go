@@ -468,10 +468,30 @@ func TestBrowserDemoTour(t *testing.T) {
 		b.open(p.path, p.sel)
 		b.screenshot(p.shot)
 	}
+	// On a phone each list's cards say what each value is.
+	b.open("/spot-checks/quality?from=2026-11-01&to=2026-11-30", `[data-testid=quality-agent]`)
+	b.atPhoneSize("21-demo-quality-phone", `[data-testid=quality-agent]`, func() {
+		b.cardLabelsAreColumnHeads(`[data-testid=quality-agents]`, 7)
+	})
 	b.open("/spot-checks/appeals", `[data-testid=open-appeal]`)
+	b.atPhoneSize("23-demo-appeals-phone", `[data-testid=open-appeal]`, func() {
+		b.cardLabelsAreColumnHeads(`#appeals table`, 4)
+	})
 	b.do("open the appeal",
 		chromedp.Click(chromedp.CSS(`[data-testid=open-appeal] a`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=resolve]`)),
 	)
 	b.screenshot("26-demo-appeal")
+	b.logout()
+	b.loginWith("qc", demo.Password)
+	b.open("/spot-checks/queue", `[data-testid=queue-item]`)
+	b.atPhoneSize("28-demo-queue-phone", `[data-testid=queue-item]`, func() {
+		b.cardLabelsAreColumnHeads(`table:has([data-testid=queue-item])`, 5)
+	})
+	b.logout()
+	b.loginWith("xiaomei", demo.Password)
+	b.open("/spot-checks/mine", `[data-testid=my-review]`)
+	b.atPhoneSize("29-demo-mine-phone", `[data-testid=my-review]`, func() {
+		b.cardLabelsAreColumnHeads(`table:has([data-testid=my-review])`, 3)
+	})
 }
