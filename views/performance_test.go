@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"kefudesk/models"
 	"kefudesk/views/i18n"
 )
@@ -36,12 +38,22 @@ func bigShopReport() PerformanceView {
 // The agents' table of a big shop, rendered as the manager's HTMX swap:
 // what one performance view costs the server beyond its reads.
 func BenchmarkPerformanceSection300Agents(b *testing.B) {
-	ctx := WithFrame(context.Background(), Frame{UserID: 1, Role: models.RoleManager}, i18n.ZH)
-	v := bigShopReport()
+	benchRender(b, PerformanceSection(bigShopReport()))
+}
+
+// managerCtx is a store manager's request in locale.
+func managerCtx(locale string) context.Context {
+	return WithFrame(context.Background(), Frame{UserID: 1, Role: models.RoleManager}, locale)
+}
+
+// benchRender renders c as a manager's page over and over, and reports
+// its size.
+func benchRender(b *testing.B, c templ.Component) {
+	ctx := managerCtx(i18n.ZH)
 	var n int64
 	for b.Loop() {
 		w := &countingWriter{}
-		if err := PerformanceSection(v).Render(ctx, w); err != nil {
+		if err := c.Render(ctx, w); err != nil {
 			b.Fatal(err)
 		}
 		n = w.n
@@ -58,9 +70,8 @@ var _ io.Writer = (*countingWriter)(nil)
 // Every agent's row is on the page, each cell with its column's label for
 // the narrow (card) layout.
 func TestPerformanceSectionShowsEveryAgent(t *testing.T) {
-	ctx := WithFrame(context.Background(), Frame{UserID: 1, Role: models.RoleManager}, i18n.EN)
 	var sb strings.Builder
-	if err := PerformanceSection(bigShopReport()).Render(ctx, &sb); err != nil {
+	if err := PerformanceSection(bigShopReport()).Render(managerCtx(i18n.EN), &sb); err != nil {
 		t.Fatal(err)
 	}
 	html := sb.String()
