@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"kefudesk/models"
 	"kefudesk/views/i18n"
 )
@@ -58,5 +60,28 @@ func TestBadReviewBoardSectionShowsItAll(t *testing.T) {
 	}
 	if got := strings.Count(html, `>商品199 羊毛开衫</option>`); got != 1 {
 		t.Errorf("the last item is in the filter %d times, want 1", got)
+	}
+}
+
+// A long select's options are escaped and only the chosen one is selected.
+func TestOptionsEscapeAndSelect(t *testing.T) {
+	var sb strings.Builder
+	items := []string{`A&B "x"`, `<b>`, "羊毛开衫"}
+	if err := itemOptions(items, "<b>").Render(managerCtx(i18n.ZH), &sb); err != nil {
+		t.Fatal(err)
+	}
+	want := `<option value="A&amp;B &#34;x&#34;">A&amp;B &#34;x&#34;</option>` +
+		`<option value="&lt;b&gt;" selected>&lt;b&gt;</option>` +
+		`<option value="羊毛开衫">羊毛开衫</option>`
+	if sb.String() != want {
+		t.Errorf("got  %s\nwant %s", sb.String(), want)
+	}
+	sb.Reset()
+	agents := []models.CaseAgent{{ID: 7, Name: "小美", OpenCases: 3}}
+	if err := loadOptions(managerCtx(i18n.EN), agents).Render(managerCtx(i18n.EN), &sb); err != nil {
+		t.Fatal(err)
+	}
+	if want := `<option value="7">` + templ.EscapeString(i18n.Tr(i18n.EN, "badreviews.agent_load", "小美", 3)) + `</option>`; sb.String() != want {
+		t.Errorf("got  %s\nwant %s", sb.String(), want)
 	}
 }
