@@ -70,17 +70,15 @@ func Orders1(f float64) string {
 	return strconv.FormatFloat(f, 'f', 1, 64)
 }
 
-// salesColumns are the sales table's column heads, in order: the agents'
-// table leads with rank and name, the teams' with the team.
-func salesColumns(ctx context.Context, agents bool) []string {
-	head := []string{T(ctx, "users.team")}
+// salesColumns are the sales table's columns: the agents' table leads
+// with rank and name, the teams' with the team.
+func salesColumns(ctx context.Context, agents bool) Columns {
+	head := ColumnsOf(ctx, "users.team")
 	if agents {
-		head = []string{"#", T(ctx, "chats.agent")}
+		head = Columns{"#", T(ctx, "chats.agent")}
 	}
-	for _, k := range []string{"inquiries", "ordered", "paid", "conversion", "pay_conversion", "orders", "sales", "aov", "assists", "refunds"} {
-		head = append(head, T(ctx, "perf.col."+k))
-	}
-	return head
+	return append(head, ColumnsOf(ctx, "perf.col.inquiries", "perf.col.ordered", "perf.col.paid", "perf.col.conversion",
+		"perf.col.pay_conversion", "perf.col.orders", "perf.col.sales", "perf.col.aov", "perf.col.assists", "perf.col.refunds")...)
 }
 
 func salesTableID(agents bool) string {

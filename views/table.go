@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"io"
 	"strconv"
 	"strings"
 
@@ -32,13 +33,38 @@ func ColumnLabels(labels ...string) templ.Attributes {
 	return templ.Attributes{"data-cols": true, "style": b.String()}
 }
 
-// ColumnKeys is ColumnLabels of the catalog's texts for keys.
-func ColumnKeys(ctx context.Context, keys ...string) templ.Attributes {
-	labels := make([]string, len(keys))
+// Columns are a table's column heads, in order. Its <thead> (Head) and
+// its cards' labels on phones (Attrs) come from the one list, so a column
+// added to one cannot leave the other behind.
+type Columns []string
+
+// ColumnsOf is the catalog's texts for keys; an empty key is a column
+// without a head (a row's buttons).
+func ColumnsOf(ctx context.Context, keys ...string) Columns {
+	c := make(Columns, len(keys))
 	for i, k := range keys {
-		labels[i] = T(ctx, k)
+		if k != "" {
+			c[i] = T(ctx, k)
+		}
 	}
-	return ColumnLabels(labels...)
+	return c
+}
+
+// Attrs names the columns for the table's phone cards (ColumnLabels).
+func (c Columns) Attrs() templ.Attributes { return ColumnLabels(c...) }
+
+// Head is the table's <thead>: one row of the heads.
+func (c Columns) Head() templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		var b strings.Builder
+		b.WriteString("<thead><tr>")
+		for _, h := range c {
+			b.WriteString("<th>" + templ.EscapeString(h) + "</th>")
+		}
+		b.WriteString("</tr></thead>")
+		_, err := io.WriteString(w, b.String())
+		return err
+	})
 }
 
 // cssStringBody writes s for a double-quoted CSS string: quotes,

@@ -40,3 +40,18 @@ func TestStylesheetNamesEveryLabelledColumn(t *testing.T) {
 		}
 	}
 }
+
+// A table's head and its cards' labels are the one list, escaped for HTML.
+func TestColumnsHeadAndLabels(t *testing.T) {
+	cols := Columns{"#", "<客服>", ""}
+	var sb strings.Builder
+	if err := cols.Head().Render(context.Background(), &sb); err != nil {
+		t.Fatal(err)
+	}
+	if want := `<thead><tr><th>#</th><th>&lt;客服&gt;</th><th></th></tr></thead>`; sb.String() != want {
+		t.Errorf("head %s, want %s", sb.String(), want)
+	}
+	if style := cols.Attrs()["style"]; style != `--c1:"#";--c2:"<客服>";--c3:"";` {
+		t.Errorf("labels %v", style)
+	}
+}
