@@ -200,13 +200,12 @@ func (s *Store) salesPeriod(ctx context.Context, from, to string, rep *SalesRepo
 			rep.Fresh.ComputedAt = *row.Oldest
 		}
 		rep.Orders, rep.PaidSalesFen, rep.SilentOrders = row.Orders, row.PaidFen, row.SilentOrders
-		version := row.Version.Int64
-		if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx || !row.Version.Valid {
-			// As cacheVersion: a transaction's reads are never kept, and
-			// without its counter a copy could never be known stale.
-			version = readThrough
+		if !row.Version.Valid {
+			// Without its counter a copy could never be known stale. (A
+			// transaction's reads are never kept whatever the version: getAt.)
+			return readThrough, nil
 		}
-		return version, nil
+		return row.Version.Int64, nil
 	}
 }
 
